@@ -1,0 +1,21 @@
+// Original file: /work/main/contracts/proto/iot/v1/pipeline.proto
+
+import type { Long } from '@grpc/proto-loader';
+
+/**
+ * Where a message came from in Kafka.
+ */
+export interface StreamPosition {
+  'topic'?: (string);
+  'partition'?: (number);
+  'offset'?: (number | string | Long);
+}
+
+/**
+ * Where a message came from in Kafka.
+ */
+export interface StreamPosition__Output {
+  'topic': (string);
+  'partition': (number);
+  'offset': (number);
+}

@@ -1,0 +1,77 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { loadStackConfig, type StackConfig } from './config.ts';
+import { connectorStatuses } from './connect.ts';
+import { StackError } from './errors.ts';
+import { logFileOf } from './process.ts';
+import { allComponents, down, reset, status, up, upWithApps } from './stack.ts';
+
+const USAGE = `Usage: npm run stack -- <command>
+
+  up [--apps]     start Kafka, Apicurio Registry, Kafka Connect (and check Postgres), create
+                  topics and apply connectors; with --apps also the pipeline's services.
+                  Already running parts are left as they are.
+  start           up --apps, print the dashboard URL, and run until Ctrl-C, which stops
+                  everything this command started (what \`npm start\` runs)
+  down            stop every process the tool started
+  status          what runs, with pids, and each connector's state
+  logs <name>     print the last 100 lines of a component's log (${'kafka, registry, connect, producers, stream-processor, grpc-gateway, dashboard'})
+  reset           down, then delete Kafka's and Connect's data under .stack/data (downloads are kept)
+`;
+
+const log = (line: string) => console.log(line);
+
+async function start(config: StackConfig): Promise<void> {
+  const started = await upWithApps(config, log);
+  log(`\nThe pipeline is running.\n  Dashboard:   http://localhost:${config.DASHBOARD_PORT}\n  gRPC:        127.0.0.1:${config.GATEWAY_PORT}\n  Kafka:       ${config.kafkaBootstrap}\n  Registry:    ${config.registryCcompatUrl}\n  Connect:     ${config.connectUrl}\n  Logs:        ${config.paths.logs}\nPress Ctrl-C to stop.`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  log('\nstopping what this command started…');
+  await down(config, log, started);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  const config = loadStackConfig();
+  switch (command) {
+    case 'up':
+      await (rest.includes('--apps') ? upWithApps(config, log) : up(config, log));
+      log('stack is up');
+      return;
+    case 'start':
+      return start(config);
+    case 'down':
+      return down(config, log);
+    case 'reset':
+      return reset(config, log);
+    case 'status': {
+      for (const { name, pid } of status(config)) log(`${name.padEnd(18)} ${pid ? `running (pid ${pid})` : 'stopped'}`);
+      try {
+        for (const connector of await connectorStatuses(config)) {
+          log(`connector ${connector.name}: ${connector.connector.state}; tasks: ${connector.tasks.map((task) => `${task.id}=${task.state}`).join(', ')}`);
+          for (const task of connector.tasks) if (task.trace) log(`  task ${task.id} trace:\n${task.trace}`);
+        }
+      } catch {
+        log('connect: REST API not reachable');
+      }
+      return;
+    }
+    case 'logs': {
+      const name = rest[0];
+      if (!name || !allComponents(config).includes(name)) throw new StackError('stack', `logs needs one of: ${allComponents(config).join(', ')}`);
+      const file = logFileOf(config, name);
+      if (!existsSync(file)) throw new StackError(name, 'has no log yet', file);
+      log(readFileSync(file, 'utf8').trimEnd().split('\n').slice(-100).join('\n'));
+      return;
+    }
+    default:
+      console.log(USAGE);
+      if (command && command !== 'help' && command !== '--help') process.exitCode = 2;
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exitCode = 1;
+});

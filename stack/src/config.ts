@@ -1,0 +1,61 @@
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { PORTS } from '@iot/contracts';
+import { envVar, parseEnv } from '@iot/runtime';
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+const schema = z.object({
+  STACK_HOME: z.string().default(join(REPO_ROOT, '.stack')),
+  KAFKA_PORT: envVar.port(PORTS.kafka.port),
+  KAFKA_CONTROLLER_PORT: envVar.port(PORTS.kafkaController.port),
+  REGISTRY_PORT: envVar.port(PORTS.registry.port),
+  CONNECT_PORT: envVar.port(PORTS.connect.port),
+  PGHOST: z.string().default('127.0.0.1'),
+  PGPORT: envVar.port(PORTS.postgres.port),
+  /** The project's database. When set, the stack uses it as it is and creates no role or database. */
+  DATABASE_URL: z.url().optional(),
+  /** A superuser connection used to create the project's role and databases and to check wal_level. */
+  PG_ADMIN_URL: z.url().optional(),
+  GATEWAY_PORT: envVar.port(PORTS.gateway.port),
+  DASHBOARD_PORT: envVar.port(PORTS.dashboard.port),
+  JAVA_HOME: z.string().optional(),
+  /** Seconds to wait for each component's health check. */
+  STACK_START_TIMEOUT_S: envVar.positiveInt(120),
+});
+
+export type StackConfig = ReturnType<typeof loadStackConfig>;
+
+export function loadStackConfig(env: NodeJS.ProcessEnv = process.env) {
+  const parsed = parseEnv('stack', schema, env);
+  const home = resolve(parsed.STACK_HOME);
+  const adminUrl = parsed.PG_ADMIN_URL ?? `postgres://postgres@${parsed.PGHOST}:${parsed.PGPORT}/postgres`;
+  const databaseUrl = parsed.DATABASE_URL ?? `postgres://iot:iot@${parsed.PGHOST}:${parsed.PGPORT}/iot`;
+  return Object.freeze({
+    ...parsed,
+    home,
+    paths: {
+      lib: join(home, 'lib'),
+      archives: join(home, 'archives'),
+      plugins: join(home, 'plugins'),
+      registryApp: join(home, 'apicurio-registry'),
+      data: join(home, 'data'),
+      logs: join(home, 'logs'),
+      run: join(home, 'run'),
+      conf: join(home, 'conf'),
+    },
+    java: parsed.JAVA_HOME ? join(parsed.JAVA_HOME, 'bin', 'java') : 'java',
+    kafkaBootstrap: `127.0.0.1:${parsed.KAFKA_PORT}`,
+    registryUrl: `http://127.0.0.1:${parsed.REGISTRY_PORT}`,
+    /** What services give @kafkajs/confluent-schema-registry. */
+    registryCcompatUrl: `http://127.0.0.1:${parsed.REGISTRY_PORT}/apis/ccompat/v7`,
+    connectUrl: `http://127.0.0.1:${parsed.CONNECT_PORT}`,
+    adminUrl,
+    databaseUrl,
+    manageDatabase: parsed.DATABASE_URL === undefined,
+    /** Apicurio's own database; with a given DATABASE_URL it shares that database. */
+    registryDatabase: parsed.DATABASE_URL ? new URL(databaseUrl).pathname.slice(1) : 'iot_registry',
+    startTimeoutMs: parsed.STACK_START_TIMEOUT_S * 1000,
+  });
+}

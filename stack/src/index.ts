@@ -1,0 +1,5 @@
+export { loadStackConfig, type StackConfig } from './config.ts';
+export { up, upWithApps, down, status } from './stack.ts';
+export { serviceEnv } from './apps.ts';
+export { readConnectorConfigs, connectorStatuses, connectorEnv } from './connect.ts';
+export { StackError } from './errors.ts';

@@ -1,0 +1,45 @@
+import { join } from 'node:path';
+import type { StackConfig } from './config.ts';
+import { assertPortFree, logFileOf, runningPid, startDetached, waitUntilHealthy } from './process.ts';
+
+export const REGISTRY = 'registry';
+
+async function registryHealthy(config: StackConfig): Promise<boolean> {
+  const response = await fetch(`${config.registryUrl}/apis/ccompat/v7/subjects`, { signal: AbortSignal.timeout(2000) });
+  return response.ok;
+}
+
+/**
+ * Apicurio Registry, storing its schemas in Postgres (database iot_registry) so schema ids
+ * survive restarts: records already in Kafka carry those ids.
+ */
+export async function startRegistry(config: StackConfig, log: (line: string) => void): Promise<boolean> {
+  if (runningPid(config, REGISTRY) !== undefined) {
+    await waitUntilHealthy(config, REGISTRY, () => registryHealthy(config));
+    return false;
+  }
+  await assertPortFree(REGISTRY, config.REGISTRY_PORT, 'REGISTRY_PORT');
+  const app = new URL(config.databaseUrl);
+  startDetached(config, {
+    name: REGISTRY,
+    command: config.java,
+    args: ['-Xms256m', '-Xmx512m', '-Duser.timezone=UTC', '-jar', join(config.paths.registryApp, 'quarkus-run.jar')],
+    cwd: config.paths.registryApp,
+    env: {
+      QUARKUS_HTTP_HOST: '127.0.0.1',
+      QUARKUS_HTTP_PORT: String(config.REGISTRY_PORT),
+      // Health and metrics would otherwise open a second port (9000).
+      QUARKUS_MANAGEMENT_ENABLED: 'false',
+      APICURIO_STORAGE_KIND: 'sql',
+      APICURIO_STORAGE_SQL_KIND: 'postgresql',
+      APICURIO_DATASOURCE_URL: `jdbc:postgresql://${app.hostname}:${app.port || 5432}/${config.registryDatabase}`,
+      APICURIO_DATASOURCE_USERNAME: decodeURIComponent(app.username),
+      APICURIO_DATASOURCE_PASSWORD: decodeURIComponent(app.password),
+      // The Confluent-compatible API hands out content ids: what the wire format carries and the Connect converter looks up.
+      APICURIO_CCOMPAT_LEGACY_ID_MODE_ENABLED: 'false',
+    },
+  });
+  log(`registry: starting Apicurio Registry on ${config.registryUrl} (log ${logFileOf(config, REGISTRY)})`);
+  await waitUntilHealthy(config, REGISTRY, () => registryHealthy(config));
+  return true;
+}

@@ -1,0 +1,60 @@
+import { rmSync } from 'node:fs';
+import { apps, startApps } from './apps.ts';
+import type { StackConfig } from './config.ts';
+import { applyConnectors, CONNECT, startConnect } from './connect.ts';
+import { install } from './install.ts';
+import { ensureTopics, KAFKA, startKafka } from './kafka.ts';
+import { ensurePostgres } from './postgres.ts';
+import { REGISTRY, startRegistry } from './registry.ts';
+import { runningPid, stopProcess } from './process.ts';
+
+export type Log = (line: string) => void;
+
+/** Infrastructure first (in dependency order), then the apps, stopped in reverse. */
+export const INFRA = [KAFKA, REGISTRY, CONNECT] as const;
+
+/**
+ * Brings the infrastructure up: Postgres checked and migrated, Kafka, the registry, Connect,
+ * topics and connectors. Idempotent; returns the processes this call started.
+ */
+export async function up(config: StackConfig, log: Log): Promise<string[]> {
+  await install(config, log);
+  await ensurePostgres(config, log);
+  const started: string[] = [];
+  if (await startKafka(config, log)) started.push(KAFKA);
+  const created = await ensureTopics(config);
+  if (created.length > 0) log(`kafka: created topics ${created.join(', ')}`);
+  if (await startRegistry(config, log)) started.push(REGISTRY);
+  if (await startConnect(config, log)) started.push(CONNECT);
+  const applied = await applyConnectors(config);
+  log(`connect: applied connectors ${applied.join(', ')}`);
+  return started;
+}
+
+export async function upWithApps(config: StackConfig, log: Log): Promise<string[]> {
+  const started = await up(config, log);
+  return [...started, ...(await startApps(config, log))];
+}
+
+export function allComponents(config: StackConfig): string[] {
+  return [...INFRA, ...apps(config).map((app) => app.name)];
+}
+
+/** Stops the named components (default: all) that this tool started, apps before infrastructure. */
+export async function down(config: StackConfig, log: Log, only?: readonly string[]): Promise<void> {
+  const order = allComponents(config).reverse().filter((name) => !only || only.includes(name));
+  for (const name of order) {
+    if (await stopProcess(config, name)) log(`${name}: stopped`);
+  }
+}
+
+export function status(config: StackConfig): Array<{ name: string; pid: number | undefined }> {
+  return allComponents(config).map((name) => ({ name, pid: runningPid(config, name) }));
+}
+
+/** Stops everything and deletes all data (Kafka logs, Connect state); downloads are kept. */
+export async function reset(config: StackConfig, log: Log): Promise<void> {
+  await down(config, log);
+  rmSync(config.paths.data, { recursive: true, force: true });
+  log(`deleted ${config.paths.data}; Postgres tables and registry schemas are kept (drop database iot / iot_registry to clear them)`);
+}
