@@ -20,7 +20,10 @@ const schema = z.object({
   PG_ADMIN_URL: z.url().optional(),
   GATEWAY_PORT: envVar.port(PORTS.gateway.port),
   DASHBOARD_PORT: envVar.port(PORTS.dashboard.port),
+  /** JDK for Kafka and Connect (17 or newer); default: java on the PATH. */
   JAVA_HOME: z.string().optional(),
+  /** JDK for Apicurio Registry (21 or newer); default: the first one found. */
+  REGISTRY_JAVA_HOME: z.string().optional(),
   /** Seconds to wait for each component's health check. */
   STACK_START_TIMEOUT_S: envVar.positiveInt(120),
 });
@@ -45,7 +48,6 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env) {
       run: join(home, 'run'),
       conf: join(home, 'conf'),
     },
-    java: parsed.JAVA_HOME ? join(parsed.JAVA_HOME, 'bin', 'java') : 'java',
     kafkaBootstrap: `127.0.0.1:${parsed.KAFKA_PORT}`,
     registryUrl: `http://127.0.0.1:${parsed.REGISTRY_PORT}`,
     /** What services give @kafkajs/confluent-schema-registry. */

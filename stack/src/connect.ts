@@ -73,7 +73,7 @@ export async function startConnect(config: StackConfig, log: (line: string) => v
   }
   await assertPortFree(CONNECT, config.CONNECT_PORT, 'CONNECT_PORT');
   const properties = writeConf(config, 'connect-distributed.properties', workerProperties(config));
-  const worker = kafkaJava(config, '1g', 'org.apache.kafka.connect.cli.ConnectDistributed', [properties]);
+  const worker = await kafkaJava(config, '1g', 'org.apache.kafka.connect.cli.ConnectDistributed', [properties]);
   startDetached(config, { ...worker, name: CONNECT, env: connectorEnv(config) });
   log(`connect: starting Kafka Connect on ${config.connectUrl} (log ${logFileOf(config, CONNECT)})`);
   await waitUntilHealthy(config, CONNECT, () => connectHealthy(config));

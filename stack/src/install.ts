@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import type { StackConfig } from './config.ts';
 import { REPO_ROOT } from './config.ts';
 import { StackError } from './errors.ts';
+import { findJava } from './java.ts';
 
 const run = promisify(execFile);
 const MAVEN_DIR = join(REPO_ROOT, 'stack', 'maven');
@@ -36,7 +37,7 @@ export async function install(config: StackConfig, log: (line: string) => void):
   const wanted = fingerprint();
   if (existsSync(marker) && readFileSync(marker, 'utf8').trim() === wanted) return;
 
-  await checkCommand('install', config.java, ['-version'], 'Install Java 17 or newer (Debian: apt-get install -y openjdk-17-jre-headless) or set JAVA_HOME.');
+  await findJava('install', 17, config.JAVA_HOME, 'JAVA_HOME');
   await checkCommand('install', 'mvn', ['-v'], 'Install Apache Maven (Debian: apt-get install -y maven).');
 
   log('downloading Kafka, Connect plugins and Apicurio Registry from Maven Central (first run only)…');

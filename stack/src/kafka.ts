@@ -7,6 +7,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { TOPICS } from '@iot/contracts';
 import type { StackConfig } from './config.ts';
 import { StackError } from './errors.ts';
+import { findJava } from './java.ts';
 import { assertPortFree, logFileOf, runningPid, startDetached, waitUntilHealthy, type ManagedProcess } from './process.ts';
 
 const run = promisify(execFile);
@@ -22,11 +23,10 @@ log4j.logger.org.reflections=ERROR
 `;
 
 /** The JVM command line every Kafka-classpath process (broker, Connect, tools) shares. */
-export function kafkaJava(config: StackConfig, heap: string, mainClass: string, args: string[]): ManagedProcess & { name: '' } {
+export async function kafkaJava(config: StackConfig, heap: string, mainClass: string, args: string[]): Promise<Omit<ManagedProcess, 'name'>> {
   writeConf(config, 'log4j.properties', LOG4J);
   return {
-    name: '',
-    command: config.java,
+    command: await findJava('kafka', 17, config.JAVA_HOME, 'JAVA_HOME'),
     args: [
       `-Xms${heap}`, `-Xmx${heap}`, '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-Djava.awt.headless=true',
       '-Duser.timezone=UTC',
@@ -95,14 +95,14 @@ export async function startKafka(config: StackConfig, log: (line: string) => voi
   const dataDir = join(config.paths.data, 'kafka');
   if (!existsSync(join(dataDir, 'meta.properties'))) {
     log('kafka: formatting KRaft storage');
-    const format = kafkaJava(config, '256m', 'kafka.tools.StorageTool', ['format', '-t', randomUUID(), '-c', properties]);
+    const format = await kafkaJava(config, '256m', 'kafka.tools.StorageTool', ['format', '-t', randomUUID(), '-c', properties]);
     try {
       await run(format.command, format.args);
     } catch (error) {
       throw new StackError(KAFKA, `formatting storage failed: ${(error as Error).message}`);
     }
   }
-  const broker = kafkaJava(config, '1g', 'kafka.Kafka', [properties]);
+  const broker = await kafkaJava(config, '1g', 'kafka.Kafka', [properties]);
   startDetached(config, { ...broker, name: KAFKA, env: { KAFKA_LOGS_DIR: config.paths.logs } });
   log(`kafka: starting on 127.0.0.1:${config.KAFKA_PORT} (log ${logFileOf(config, KAFKA)})`);
   await waitUntilHealthy(config, KAFKA, () => brokerHealthy(config));

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { StackConfig } from './config.ts';
+import { findJava } from './java.ts';
 import { assertPortFree, logFileOf, runningPid, startDetached, waitUntilHealthy } from './process.ts';
 
 export const REGISTRY = 'registry';
@@ -22,7 +23,7 @@ export async function startRegistry(config: StackConfig, log: (line: string) => 
   const app = new URL(config.databaseUrl);
   startDetached(config, {
     name: REGISTRY,
-    command: config.java,
+    command: await findJava(REGISTRY, 21, config.REGISTRY_JAVA_HOME, 'REGISTRY_JAVA_HOME'),
     args: ['-Xms256m', '-Xmx512m', '-Duser.timezone=UTC', '-jar', join(config.paths.registryApp, 'quarkus-run.jar')],
     cwd: config.paths.registryApp,
     env: {

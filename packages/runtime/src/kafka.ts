@@ -1,5 +1,5 @@
 import { Kafka, logLevel } from 'kafkajs';
-import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { subjectFor, type AvroSchemaSource } from '@iot/contracts';
 import { kafkaLogCreator, type Logger } from './logger.ts';
 
@@ -17,16 +17,28 @@ export function createRegistry(url: string): SchemaRegistry {
   return new SchemaRegistry({ host: url, clientId: 'iot-pipeline' });
 }
 
-/** Registers a contract schema under `<topic>-key|value` and returns its registry id. */
+/**
+ * Registers a contract schema under `<topic>-key|value` through the Confluent-compatible API
+ * and returns its id. (The client library's own register() refuses unnamed schemas such as
+ * the plain "string" key schema, so this calls the API directly.)
+ */
 export async function registerSchema(
-  registry: SchemaRegistry,
+  registryUrl: string,
   topic: string,
   part: 'key' | 'value',
   schema: AvroSchemaSource,
 ): Promise<number> {
-  const { id } = await registry.register(
-    { type: SchemaType.AVRO, schema: schema.text },
-    { subject: subjectFor(topic, part) },
-  );
-  return id;
+  const subject = subjectFor(topic, part);
+  const url = `${registryUrl.replace(/\/$/, '')}/subjects/${encodeURIComponent(subject)}/versions`;
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/vnd.schemaregistry.v1+json' },
+    body: JSON.stringify({ schema: schema.text, schemaType: 'AVRO' }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const body = (await response.json().catch(() => ({}))) as { id?: number; message?: string };
+  if (!response.ok || typeof body.id !== 'number') {
+    throw new Error(`registering ${schema.file} as ${subject} at ${registryUrl} failed: HTTP ${response.status} ${body.message ?? ''}`.trim());
+  }
+  return body.id;
 }
