@@ -1,8 +1,7 @@
 import { parseArgs } from 'node:util';
-import { createKafka, createLogger, createRegistry } from '@iot/runtime';
+import { connectIdempotentProducer, createKafka, createLogger, createRegistry } from '@iot/runtime';
 import { loadConfig } from './config.ts';
 import { defaultFleet, loadFleet } from './fleet.ts';
-import { connectProducer } from './kafka-producer.ts';
 import { simulate } from './simulator.ts';
 import { Tally } from './tally.ts';
 
@@ -67,7 +66,7 @@ async function run(argv: string[]): Promise<void> {
 
   const config = loadConfig();
   const logger = createLogger('producers-cli', 'warn');
-  const producer = await connectProducer(createKafka('iot-producers-cli', config.KAFKA_BROKERS, logger));
+  const producer = await connectIdempotentProducer(createKafka('iot-producers-cli', config.KAFKA_BROKERS, logger));
   const tally = values.tally ? new Tally() : undefined;
   const stop = new AbortController();
   const onSignal = () => stop.abort();

@@ -1,8 +1,7 @@
 import { Counter } from 'prom-client';
-import { createKafka, createLogger, createMetrics, createRegistry, exitOnStartFailure, onShutdown, serveMetrics } from '@iot/runtime';
+import { connectIdempotentProducer, createKafka, createLogger, createMetrics, createRegistry, exitOnStartFailure, onShutdown, serveMetrics } from '@iot/runtime';
 import { loadConfig } from './config.ts';
 import { defaultFleet, loadFleet } from './fleet.ts';
-import { connectProducer } from './kafka-producer.ts';
 import { simulate } from './simulator.ts';
 
 // The long-running demo producer that `npm start` runs; `npm run producers -- run` is the CLI.
@@ -15,7 +14,7 @@ async function main(): Promise<void> {
   const sent = new Counter({ name: 'producer_readings_sent_total', help: 'Readings acknowledged by the broker', registers: [metrics] });
   const failed = new Counter({ name: 'producer_readings_failed_total', help: 'Readings the broker did not acknowledge', registers: [metrics] });
   const kafka = createKafka('iot-producers', config.KAFKA_BROKERS, logger);
-  const producer = await connectProducer(kafka);
+  const producer = await connectIdempotentProducer(kafka);
   const metricsServer = await serveMetrics(metrics, config.METRICS_PORT);
   const stop = new AbortController();
   logger.info({ sensors: fleet.length, rate: config.PRODUCER_RATE }, 'producing readings');

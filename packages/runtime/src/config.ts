@@ -33,6 +33,8 @@ export function parseEnv<S extends z.ZodObject>(
 /** Env var helpers with the checks every service needs. */
 export const envVar = {
   port: (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback),
+  /** A port where 0 turns the listener off (metrics). */
+  portOrOff: (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback),
   positiveInt: (fallback: number) => z.coerce.number().int().positive().default(fallback),
   url: (fallback: string) => z.url().default(fallback),
   /** Comma-separated host:port list. */

@@ -1,5 +1,5 @@
 export { parseEnv, envVar, ConfigError } from './config.ts';
 export { createLogger, kafkaLogCreator, type Logger } from './logger.ts';
-export { createKafka, createRegistry, registerSchema } from './kafka.ts';
+export { createKafka, createRegistry, registerSchema, connectIdempotentProducer } from './kafka.ts';
 export { createMetrics, serveMetrics } from './metrics.ts';
 export { onShutdown, exitOnStartFailure } from './shutdown.ts';

@@ -1,4 +1,4 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { subjectFor, type AvroSchemaSource } from '@iot/contracts';
 import { kafkaLogCreator, type Logger } from './logger.ts';
@@ -41,4 +41,21 @@ export async function registerSchema(
     throw new Error(`registering ${schema.file} as ${subject} at ${registryUrl} failed: HTTP ${response.status} ${body.message ?? ''}`.trim());
   }
   return body.id;
+}
+
+/**
+ * Idempotent, acks=all: retries never duplicate or reorder one key's records. The default
+ * partitioner is murmur2, as in the Java client, so a key lands on the same partition either way.
+ */
+export async function connectIdempotentProducer(kafka: Kafka): Promise<Producer> {
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+    // kafkajs warns that fewer retries could break idempotence; keep retrying (with backoff) through broker restarts.
+    retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 10_000 },
+  });
+  await producer.connect();
+  return producer;
 }

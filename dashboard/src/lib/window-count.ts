@@ -1,0 +1,61 @@
+/**
+ * The shape of one `window-count` Server-Sent Event, shared by the stream route (server) and the
+ * live chart (browser). No imports: safe for client components.
+ */
+export interface WindowCountPayload {
+  sensorId: string;
+  /** Window start, epoch ms (UTC), inclusive. */
+  windowStartMs: number;
+  /** Window end, epoch ms (UTC), exclusive. */
+  windowEndMs: number;
+  /** Readings in the window. */
+  count: number;
+  min: number;
+  max: number;
+  sum: number;
+  mean: number;
+  /** True once the window has closed. */
+  final: boolean;
+  /** True while the gateway replays its current state to a new subscriber. */
+  snapshot: boolean;
+}
+
+/** SSE event names used by `/api/window-counts/stream`. */
+export const SSE_EVENTS = {
+  windowCount: 'window-count',
+  error: 'error',
+} as const;
+
+export const WINDOW_COUNTS_STREAM_PATH = '/api/window-counts/stream';
+
+/** Parses one `window-count` event's data, or returns null when it is not a valid payload. */
+export function parseWindowCountPayload(data: unknown): WindowCountPayload | null {
+  if (typeof data !== 'string') return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(data);
+  } catch {
+    return null;
+  }
+  if (typeof value !== 'object' || value === null) return null;
+  const v = value as Record<string, unknown>;
+  // The key and the count are required; the statistics may be null (JSON has no NaN).
+  const required = ['windowStartMs', 'windowEndMs', 'count'] as const;
+  if (typeof v.sensorId !== 'string') return null;
+  for (const key of required) {
+    if (typeof v[key] !== 'number' || !Number.isFinite(v[key])) return null;
+  }
+  const stat = (x: unknown): number => (typeof x === 'number' ? x : Number.NaN);
+  return {
+    sensorId: v.sensorId,
+    windowStartMs: v.windowStartMs as number,
+    windowEndMs: v.windowEndMs as number,
+    count: v.count as number,
+    min: stat(v.min),
+    max: stat(v.max),
+    sum: stat(v.sum),
+    mean: stat(v.mean),
+    final: v.final === true,
+    snapshot: v.snapshot === true,
+  };
+}

@@ -1,0 +1,109 @@
+import type { SensorReading, WindowCount } from '@iot/contracts';
+
+export const WINDOW_MS = 60_000;
+
+/** The start of the one-minute event-time window a timestamp falls in (UTC, inclusive). */
+export function windowStartOf(timestamp: number): number {
+  return Math.floor(timestamp / WINDOW_MS) * WINDOW_MS;
+}
+
+export interface WindowRules {
+  /** How long after a window's end readings for it are still accepted. */
+  readonly graceMs: number;
+  /** A partition that received nothing for this long has its stream time moved to (wall clock − idleMs). */
+  readonly idleMs: number;
+}
+
+interface OpenWindow {
+  readonly value: WindowCount;
+  dirty: boolean;
+}
+
+export type AddResult = { kind: 'accepted' } | { kind: 'late'; windowStart: number; streamTime: number };
+
+/**
+ * Tumbling one-minute windows per sensor for ONE input partition, in event time.
+ *
+ * Stream time is the largest event time seen on the partition. A window [start, end) closes
+ * once stream time ≥ end + grace; its final record is emitted then, and readings for it that
+ * arrive afterwards are late. So that a quiet partition still closes its windows, `tick` moves
+ * stream time to (now − idleMs) when nothing arrived for idleMs — never backwards, so replaying
+ * old data after a restart follows the data's own clock.
+ */
+export class PartitionWindows {
+  private readonly open = new Map<string, OpenWindow>();
+  private streamTime = Number.NEGATIVE_INFINITY;
+  private lastArrival = Number.NEGATIVE_INFINITY;
+
+  constructor(private readonly rules: WindowRules) {}
+
+  get currentStreamTime(): number {
+    return this.streamTime;
+  }
+
+  add(reading: SensorReading, now: number): AddResult {
+    this.lastArrival = now;
+    this.streamTime = Math.max(this.streamTime, reading.timestamp);
+    const windowStart = windowStartOf(reading.timestamp);
+    if (windowStart + WINDOW_MS + this.rules.graceMs <= this.streamTime) {
+      return { kind: 'late', windowStart, streamTime: this.streamTime };
+    }
+    const key = `${reading.sensorId}\u0000${windowStart}`;
+    const window = this.open.get(key);
+    if (window) {
+      const value = window.value;
+      value.count += 1;
+      value.min = Math.min(value.min, reading.value);
+      value.max = Math.max(value.max, reading.value);
+      value.sum += reading.value;
+      value.mean = value.sum / value.count;
+      window.dirty = true;
+    } else {
+      this.open.set(key, {
+        dirty: true,
+        value: {
+          sensorId: reading.sensorId,
+          windowStart,
+          windowEnd: windowStart + WINDOW_MS,
+          count: 1,
+          min: reading.value,
+          max: reading.value,
+          sum: reading.value,
+          mean: reading.value,
+          final: false,
+        },
+      });
+    }
+    return { kind: 'accepted' };
+  }
+
+  /** Advances stream time by the wall clock when the partition has been idle. */
+  tick(now: number): void {
+    if (now - this.lastArrival >= this.rules.idleMs) {
+      this.streamTime = Math.max(this.streamTime, now - this.rules.idleMs);
+    }
+  }
+
+  /**
+   * What to emit now: one non-final record per open window changed since the last call, and
+   * one final record per window that has closed (which is then forgotten).
+   */
+  drain(): WindowCount[] {
+    const out: WindowCount[] = [];
+    for (const [key, window] of this.open) {
+      const closed = window.value.windowEnd + this.rules.graceMs <= this.streamTime;
+      if (closed) {
+        out.push({ ...window.value, final: true });
+        this.open.delete(key);
+      } else if (window.dirty) {
+        out.push({ ...window.value });
+        window.dirty = false;
+      }
+    }
+    return out;
+  }
+
+  get openWindowCount(): number {
+    return this.open.size;
+  }
+}
