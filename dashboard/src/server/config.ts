@@ -18,6 +18,7 @@ const hostPort = z
   .trim()
   .regex(/^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?):\d{1,5}$/, {
     message: 'must be host:port, e.g. 127.0.0.1:50051 or grpc-gateway:50051',
+    abort: true,
   })
   .refine((value) => {
     const port = Number(value.slice(value.lastIndexOf(':') + 1));
