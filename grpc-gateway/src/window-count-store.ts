@@ -1,10 +1,10 @@
 import type { WindowCount } from '@iot/contracts';
-import type { StreamPosition } from '@iot/contracts/grpc';
+import type { StreamPosition__Output } from '@iot/contracts/grpc';
 
 export interface StoredWindowCount {
   readonly key: string;
   readonly value: WindowCount;
-  readonly position: Required<StreamPosition>;
+  readonly position: StreamPosition__Output;
 }
 
 export type Listener = (entry: StoredWindowCount) => void;
@@ -24,7 +24,7 @@ export class WindowCountStore {
 
   constructor(private readonly retentionMs: number) {}
 
-  apply(value: WindowCount, position: Required<StreamPosition>, now = Date.now()): void {
+  apply(value: WindowCount, position: StreamPosition__Output, now = Date.now()): void {
     if (value.windowEnd < now - this.retentionMs) return;
     const entry: StoredWindowCount = { key: windowKey(value.sensorId, value.windowStart), value, position };
     this.latest.set(entry.key, entry);

@@ -3,7 +3,7 @@ import { loadStackConfig, type StackConfig } from './config.ts';
 import { connectorStatuses } from './connect.ts';
 import { StackError } from './errors.ts';
 import { logFileOf } from './process.ts';
-import { allComponents, down, reset, status, up, upWithApps } from './stack.ts';
+import { allComponents, down, provision, reset, status, up, upWithApps } from './stack.ts';
 
 const USAGE = `Usage: npm run stack -- <command>
 
@@ -12,7 +12,9 @@ const USAGE = `Usage: npm run stack -- <command>
                   Already running parts are left as they are.
   start           up --apps, print the dashboard URL, and run until Ctrl-C, which stops
                   everything this command started (what \`npm start\` runs)
-  down            stop every process the tool started
+  provision       only create topics, run migrations and apply connectors, against servers
+                  given by KAFKA_BROKERS, CONNECT_URL and DATABASE_URL (docker compose uses this)
+  down [--only a,b]  stop every process the tool started (or only the named ones)
   status          what runs, with pids, and each connector's state
   logs <name>     print the last 100 lines of a component's log (${'kafka, registry, connect, producers, stream-processor, grpc-gateway, dashboard'})
   reset           down, then delete Kafka's and Connect's data under .stack/data (downloads are kept)
@@ -35,14 +37,23 @@ async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   const config = loadStackConfig();
   switch (command) {
-    case 'up':
-      await (rest.includes('--apps') ? upWithApps(config, log) : up(config, log));
+    case 'up': {
+      const started = await (rest.includes('--apps') ? upWithApps(config, log) : up(config, log));
       log('stack is up');
+      // For scripts that must stop exactly what they started (npm test).
+      if (rest.includes('--report-started')) log(`STARTED ${JSON.stringify(started)}`);
       return;
+    }
     case 'start':
       return start(config);
-    case 'down':
-      return down(config, log);
+    case 'provision':
+      await provision(config, log);
+      log('provisioned');
+      return;
+    case 'down': {
+      const only = rest[rest.indexOf('--only') + 1];
+      return down(config, log, rest.includes('--only') && only ? only.split(',') : undefined);
+    }
     case 'reset':
       return reset(config, log);
     case 'status': {

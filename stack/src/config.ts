@@ -18,6 +18,9 @@ const schema = z.object({
   DATABASE_URL: z.url().optional(),
   /** A superuser connection used to create the project's role and databases and to check wal_level. */
   PG_ADMIN_URL: z.url().optional(),
+  /** For `provision` against servers the tool did not start (docker compose): where they are. */
+  KAFKA_BROKERS: z.string().optional(),
+  CONNECT_URL: z.url().optional(),
   GATEWAY_PORT: envVar.port(PORTS.gateway.port),
   DASHBOARD_PORT: envVar.port(PORTS.dashboard.port),
   /** JDK for Kafka and Connect (17 or newer); default: java on the PATH. */
@@ -48,11 +51,11 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env) {
       run: join(home, 'run'),
       conf: join(home, 'conf'),
     },
-    kafkaBootstrap: `127.0.0.1:${parsed.KAFKA_PORT}`,
+    kafkaBootstrap: parsed.KAFKA_BROKERS ?? `127.0.0.1:${parsed.KAFKA_PORT}`,
     registryUrl: `http://127.0.0.1:${parsed.REGISTRY_PORT}`,
     /** What services give @kafkajs/confluent-schema-registry. */
     registryCcompatUrl: `http://127.0.0.1:${parsed.REGISTRY_PORT}/apis/ccompat/v7`,
-    connectUrl: `http://127.0.0.1:${parsed.CONNECT_PORT}`,
+    connectUrl: parsed.CONNECT_URL ?? `http://127.0.0.1:${parsed.CONNECT_PORT}`,
     adminUrl,
     databaseUrl,
     manageDatabase: parsed.DATABASE_URL === undefined,

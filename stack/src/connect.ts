@@ -43,7 +43,7 @@ async function connectJson<T>(config: StackConfig, path: string, init?: RequestI
   return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
 }
 
-async function connectHealthy(config: StackConfig): Promise<boolean> {
+export async function connectHealthy(config: StackConfig): Promise<boolean> {
   const { status, body } = await connectJson<Array<{ class: string }>>(config, '/connector-plugins');
   if (status !== 200) return false;
   const classes = new Set(body.map((plugin) => plugin.class));

@@ -1,12 +1,12 @@
 import { rmSync } from 'node:fs';
 import { apps, startApps } from './apps.ts';
 import type { StackConfig } from './config.ts';
-import { applyConnectors, CONNECT, startConnect } from './connect.ts';
+import { applyConnectors, CONNECT, connectHealthy, startConnect } from './connect.ts';
 import { install } from './install.ts';
 import { ensureTopics, KAFKA, startKafka } from './kafka.ts';
 import { ensurePostgres } from './postgres.ts';
 import { REGISTRY, startRegistry } from './registry.ts';
-import { runningPid, stopProcess } from './process.ts';
+import { runningPid, stopProcess, waitUntilHealthy } from './process.ts';
 
 export type Log = (line: string) => void;
 
@@ -29,6 +29,18 @@ export async function up(config: StackConfig, log: Log): Promise<string[]> {
   const applied = await applyConnectors(config);
   log(`connect: applied connectors ${applied.join(', ')}`);
   return started;
+}
+
+/**
+ * For servers started by someone else (docker compose): migrations, topics and connectors
+ * only, after waiting for Connect to answer.
+ */
+export async function provision(config: StackConfig, log: Log): Promise<void> {
+  await ensurePostgres(config, log);
+  const created = await ensureTopics(config);
+  if (created.length > 0) log(`kafka: created topics ${created.join(', ')}`);
+  await waitUntilHealthy(config, CONNECT, () => connectHealthy(config));
+  log(`connect: applied connectors ${(await applyConnectors(config)).join(', ')}`);
 }
 
 export async function upWithApps(config: StackConfig, log: Log): Promise<string[]> {

@@ -51,9 +51,20 @@ export function parseDashboardConfig(env: Record<string, string | undefined>): D
 }
 
 let cached: DashboardConfig | undefined;
+let reported = false;
 
-/** The process's config, parsed from process.env on first call. */
+/** The process's config, parsed from process.env on first call (a bad value is logged once). */
 export function dashboardConfig(): DashboardConfig {
-  cached ??= parseDashboardConfig(process.env);
+  if (cached === undefined) {
+    try {
+      cached = parseDashboardConfig(process.env);
+    } catch (error) {
+      if (!reported) {
+        reported = true;
+        console.error(error instanceof Error ? error.message : error);
+      }
+      throw error;
+    }
+  }
   return cached;
 }

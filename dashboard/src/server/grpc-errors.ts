@@ -58,8 +58,9 @@ function singleLine(text: string): string {
 export function describeGrpcError(error: unknown): DescribedGrpcError {
   const code = grpcCodeOf(error);
   if (code === undefined) {
-    const message = error instanceof Error ? error.message : String(error);
-    return { code: 'UNKNOWN', message: singleLine(`UNKNOWN: ${message}`), retriable: true, httpStatus: 502 };
+    // Not from gRPC (e.g. a ConfigError raised before the call): name the error's class instead.
+    const text = error instanceof Error ? `${error.name}: ${error.message}` : `UNKNOWN: ${String(error)}`;
+    return { code: 'UNKNOWN', message: singleLine(text), retriable: true, httpStatus: 502 };
   }
   const name = GrpcStatus[code] ?? 'UNKNOWN';
   const details = (error as { details?: unknown }).details;

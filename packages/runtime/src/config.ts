@@ -22,8 +22,9 @@ export function parseEnv<S extends z.ZodObject>(
     throw new ConfigError(
       service,
       result.error.issues.map((issue) => {
-        const name = issue.path.join('.');
-        return `${name}=${JSON.stringify(env[name] ?? null)}: ${issue.message}`;
+        const name = String(issue.path[0]);
+        const item = issue.path.length > 1 ? ` (item ${issue.path.slice(1).join('.')})` : '';
+        return `${name}=${JSON.stringify(env[name] ?? null)}${item}: ${issue.message}`;
       }),
     );
   }
