@@ -1,0 +1,35 @@
+/// <reference lib="dom" />
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { chromium } from 'playwright-core';
+import { REPO_ROOT, stack } from './support.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// Without the background-networking flags Chromium keeps dialling out to a network we do not have.
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+test('the dashboard shows a live chart of per-minute counts that updates', { timeout: 120_000 }, async () => {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`http://127.0.0.1:${stack.DASHBOARD_PORT}/`);
+    const total = page.getByTestId('total-readings');
+    await page.getByTestId('window-counts-chart').waitFor();
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="total-readings"]')?.textContent?.replace(/\D/g, '')) > 0, undefined, { timeout: 60_000 });
+    const first = Number((await total.textContent())?.replace(/\D/g, ''));
+    await page.waitForFunction(
+      (before) => Number(document.querySelector('[data-testid="total-readings"]')?.textContent?.replace(/\D/g, '')) > before,
+      first,
+      { timeout: 60_000 },
+    );
+    assert.match((await page.getByTestId('stream-status').textContent()) ?? '', /live/);
+    assert.ok((await page.locator('[data-testid="window-counts-chart"] svg .recharts-bar-rectangle, [data-testid="window-counts-chart"] svg path').count()) > 0, 'the chart drew something');
+    const dir = join(REPO_ROOT, 'test-results');
+    mkdirSync(dir, { recursive: true });
+    await page.screenshot({ path: join(dir, 'dashboard.png'), fullPage: true });
+  } finally {
+    await browser.close();
+  }
+});

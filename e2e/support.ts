@@ -1,0 +1,64 @@
+// Shared helpers for the integration tests: they run against the real local stack that
+// scripts/run-tests.mjs brings up (npm test), never against stand-ins.
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { loadStackConfig, serviceEnv } from '@iot/stack';
+
+export const stack = loadStackConfig();
+export const REPO_ROOT = join(import.meta.dirname, '..');
+const run = promisify(execFile);
+
+/** A prefix that makes this run's sensor ids unique, so tests never see each other's data. */
+export function uniquePrefix(label: string): string {
+  return `${label}-${randomBytes(3).toString('hex')}-`;
+}
+
+export async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: stack.databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Polls until `check` returns a value (not undefined) or the time is up; the error says what was awaited. */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number, intervalMs = 1000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await sleep(intervalMs);
+  }
+}
+
+export interface TallyEntry {
+  sensorId: string;
+  windowStart: number;
+  count: number;
+  min: number;
+  max: number;
+  sum: number;
+}
+
+/** Runs the simulator CLI exactly as a user would, and returns its ground-truth tally. */
+export async function produceReadings(options: { prefix: string; rate: number; durationS: number; tallyFile: string }): Promise<TallyEntry[]> {
+  await run(
+    process.execPath,
+    ['--import', 'tsx', 'src/cli.ts', 'run', '--prefix', options.prefix, '--rate', String(options.rate), '--duration', `${options.durationS}s`, '--tally', options.tallyFile, '--quiet'],
+    { cwd: join(REPO_ROOT, 'producers'), env: { ...process.env, ...serviceEnv(stack) }, timeout: (options.durationS + 60) * 1000 },
+  );
+  return JSON.parse(readFileSync(options.tallyFile, 'utf8')) as TallyEntry[];
+}
