@@ -45,14 +45,14 @@ test('a new subscriber first gets the current state marked as snapshot', { timeo
   assert.ok(events.every((event) => event.windowCount?.final), 'finals_only is honoured');
 });
 
-test('an invalid request is refused with INVALID_ARGUMENT naming the field', async () => {
+test('an invalid request is refused with INVALID_ARGUMENT naming the field', { timeout: 30_000 }, async () => {
   const call = client().StreamWindowCounts({ sensorIds: [''], finalsOnly: false });
   const error = await new Promise<grpc.ServiceError>((resolve) => call.on('error', resolve));
   assert.equal(error.code, grpc.status.INVALID_ARGUMENT);
   assert.match(error.details, /sensor_ids\[0\]/);
 });
 
-test('the standard gRPC health service answers SERVING', async () => {
+test('the standard gRPC health service answers SERVING', { timeout: 30_000 }, async () => {
   const definition = loadSync(healthProtoPath, { keepCase: true, enums: String });
   const health = grpc.loadPackageDefinition(definition) as unknown as {
     grpc: { health: { v1: { Health: new (address: string, credentials: grpc.ChannelCredentials) => grpc.Client & { Check: HealthCheck } } } };

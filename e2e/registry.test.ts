@@ -5,7 +5,7 @@ import { AVRO_SCHEMAS, type SensorReading } from '@iot/contracts';
 import { registerSchema } from '@iot/runtime';
 import { stack, uniquePrefix } from './support.ts';
 
-test('Apicurio registry round trip: register through ccompat, encode in the Confluent wire format, decode', async () => {
+test('Apicurio registry round trip: register through ccompat, encode in the Confluent wire format, decode', { timeout: 30_000 }, async () => {
   const topic = uniquePrefix('e2e-registry');
   const id = await registerSchema(stack.registryCcompatUrl, topic, 'value', AVRO_SCHEMAS.sensorReading);
   assert.equal(await registerSchema(stack.registryCcompatUrl, topic, 'value', AVRO_SCHEMAS.sensorReading), id, 'registering the same schema again returns the same id');

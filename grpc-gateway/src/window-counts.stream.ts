@@ -44,7 +44,7 @@ export function streamWindowCounts(call: ServerWritableStream<StreamWindowCounts
   try {
     filter = validateRequest(call.request);
   } catch (error) {
-    call.destroy(Object.assign(new Error((error as Error).message), { code: status.INVALID_ARGUMENT }));
+    call.emit('error', { code: status.INVALID_ARGUMENT, details: (error as Error).message });
     return;
   }
   const matches = (entry: StoredWindowCount) =>
