@@ -4,12 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
-import { protoPath as healthProtoPath } from 'grpc-health-check';
 import { loadPipelineProto, type WindowCountEvent__Output } from '@iot/contracts/grpc';
+import { grpcHealthStatus } from '@iot/stack';
 import { produceReadings, stack, uniquePrefix, waitFor } from './support.ts';
-
-type HealthCheck = (request: { service: string }, callback: (error: grpc.ServiceError | null, reply?: { status: string }) => void) => void;
 
 const proto = loadPipelineProto(grpc);
 const client = () => new proto.iot.v1.PipelineService(`127.0.0.1:${stack.GATEWAY_PORT}`, grpc.credentials.createInsecure());
@@ -53,13 +50,5 @@ test('an invalid request is refused with INVALID_ARGUMENT naming the field', { t
 });
 
 test('the standard gRPC health service answers SERVING', { timeout: 30_000 }, async () => {
-  const definition = loadSync(healthProtoPath, { keepCase: true, enums: String });
-  const health = grpc.loadPackageDefinition(definition) as unknown as {
-    grpc: { health: { v1: { Health: new (address: string, credentials: grpc.ChannelCredentials) => grpc.Client & { Check: HealthCheck } } } };
-  };
-  const healthClient = new health.grpc.health.v1.Health(`127.0.0.1:${stack.GATEWAY_PORT}`, grpc.credentials.createInsecure());
-  const response = await new Promise<{ status: string }>((resolve, reject) =>
-    healthClient.Check({ service: 'iot.v1.PipelineService' }, (error, reply) => (error ? reject(error) : resolve(reply!))),
-  );
-  assert.equal(response.status, 'SERVING');
+  assert.equal(await grpcHealthStatus(`127.0.0.1:${stack.GATEWAY_PORT}`, 'iot.v1.PipelineService'), 'SERVING');
 });

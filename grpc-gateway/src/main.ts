@@ -5,6 +5,7 @@ import { Gauge } from 'prom-client';
 import { WINDOW_COUNTS_TOPIC, type WindowCount } from '@iot/contracts';
 import { loadPipelineProto, type PipelineServiceHandlers } from '@iot/contracts/grpc';
 import { createKafka, createLogger, createMetrics, createRegistry, exitOnStartFailure, onShutdown, serveMetrics } from '@iot/runtime';
+import { CatchUp } from './catch-up.ts';
 import { loadConfig } from './config.ts';
 import { WindowCountStore } from './window-count-store.ts';
 import { streamWindowCounts } from './window-counts.stream.ts';
@@ -22,7 +23,14 @@ async function main(): Promise<void> {
   // Materialize the compacted topic (read_committed) from the beginning; this instance's own
   // group, never committed, so every start rebuilds the same state.
   const registry = createRegistry(config.SCHEMA_REGISTRY_URL);
-  const consumer = createKafka('iot-grpc-gateway', config.KAFKA_BROKERS, logger).consumer({ groupId: `iot-grpc-gateway-${randomUUID()}` });
+  const kafka = createKafka('iot-grpc-gateway', config.KAFKA_BROKERS, logger);
+  const admin = kafka.admin();
+  await admin.connect();
+  const endOffsets = await admin.fetchTopicOffsets(WINDOW_COUNTS_TOPIC);
+  await admin.disconnect();
+  const catchUp = new CatchUp(endOffsets.map(({ partition, low, high }) => ({ partition, low: Number(low), high: Number(high) })));
+  const consumer = kafka.consumer({ groupId: `iot-grpc-gateway-${randomUUID()}` });
+  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => catchUp.consumed(payload.partition, Number(payload.lastOffset), Number(payload.offsetLag)));
   await consumer.connect();
   await consumer.subscribe({ topic: WINDOW_COUNTS_TOPIC, fromBeginning: true });
   await consumer.run({
@@ -42,11 +50,17 @@ async function main(): Promise<void> {
   const server = new grpc.Server({ 'grpc.keepalive_time_ms': 30_000, 'grpc.keepalive_timeout_ms': 10_000 });
   const proto = loadPipelineProto(grpc);
   const handlers: PipelineServiceHandlers = {
-    StreamWindowCounts: (call) => streamWindowCounts(call, store, logger),
+    // Calls that arrive while the store is still catching up wait for it: their snapshot must be whole.
+    StreamWindowCounts: (call) => void catchUp.ready.then(() => streamWindowCounts(call, store, logger)),
   };
   server.addService(proto.iot.v1.PipelineService.service, handlers);
-  const health = new HealthImplementation({ '': 'SERVING', [SERVICE_NAME]: 'SERVING' });
+  const health = new HealthImplementation({ '': 'NOT_SERVING', [SERVICE_NAME]: 'NOT_SERVING' });
   health.addToServer(server);
+  void catchUp.ready.then(() => {
+    health.setStatus('', 'SERVING');
+    health.setStatus(SERVICE_NAME, 'SERVING');
+    logger.info({ windows: store.size }, 'caught up with the window-count topic: serving');
+  });
   const address = `${config.GATEWAY_HOST}:${config.GATEWAY_PORT}`;
   await new Promise<void>((resolve, reject) =>
     server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (error) => (error ? reject(new Error(`cannot listen on ${address}: ${error.message}`)) : resolve())),
@@ -56,6 +70,7 @@ async function main(): Promise<void> {
 
   onShutdown(logger, async () => {
     health.setStatus('', 'NOT_SERVING');
+    health.setStatus(SERVICE_NAME, 'NOT_SERVING');
     clearInterval(evictTimer);
     await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
     await consumer.disconnect();

@@ -40,6 +40,7 @@ function toEvent(entry: StoredWindowCount, snapshot: boolean): WindowCountEvent 
  * latest per key until 'drain', so a slow client holds at most one event per window.
  */
 export function streamWindowCounts(call: ServerWritableStream<StreamWindowCountsRequest__Output, WindowCountEvent>, store: WindowCountStore, logger: Logger): void {
+  if (call.cancelled) return; // gone while waiting for the store to catch up
   let filter: ReturnType<typeof validateRequest>;
   try {
     filter = validateRequest(call.request);

@@ -5,7 +5,8 @@ import { promisify } from 'node:util';
 import type { StackConfig } from './config.ts';
 import { REPO_ROOT } from './config.ts';
 import { StackError } from './errors.ts';
-import { assertPortFree, isPortOpen, logFileOf, runningPid, startDetached, waitUntilHealthy } from './process.ts';
+import { grpcHealthStatus } from './grpc-health.ts';
+import { assertPortFree, logFileOf, runningPid, startDetached, waitUntilHealthy } from './process.ts';
 
 const run = promisify(execFile);
 
@@ -54,7 +55,8 @@ export function apps(config: StackConfig): App[] {
     metrics('producers'),
     {
       ...metrics('grpc-gateway'),
-      healthy: async () => (await isPortOpen(config.GATEWAY_PORT)) && httpOk(`http://127.0.0.1:${METRICS_PORTS['grpc-gateway']}/metrics`),
+      // SERVING only once it has read the window-count topic up to its end.
+      healthy: async () => (await grpcHealthStatus(`127.0.0.1:${config.GATEWAY_PORT}`, 'iot.v1.PipelineService')) === 'SERVING',
     },
     {
       name: 'dashboard',

@@ -3,3 +3,4 @@ export { up, upWithApps, down, status } from './stack.ts';
 export { serviceEnv } from './apps.ts';
 export { readConnectorConfigs, connectorStatuses, connectorEnv } from './connect.ts';
 export { StackError } from './errors.ts';
+export { grpcHealthStatus } from './grpc-health.ts';

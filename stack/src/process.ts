@@ -104,7 +104,7 @@ export async function stopProcess(config: StackConfig, name: string, graceMs = 3
   return true;
 }
 
-export async function isPortOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
+async function isPortOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createConnection({ port, host });
     socket.setTimeout(1000);
