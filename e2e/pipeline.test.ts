@@ -3,7 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { produceReadings, query, uniquePrefix, waitFor, type TallyEntry } from './support.ts';
+import type { TallyEntry } from '@iot/contracts';
+import { produceReadings, query, uniquePrefix, waitFor } from './support.ts';
 
 interface Row {
   sensor_id: string;

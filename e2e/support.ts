@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import type { TallyEntry } from '@iot/contracts';
 import { loadStackConfig, serviceEnv } from '@iot/stack';
 
 export const stack = loadStackConfig();
@@ -42,15 +43,6 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await sleep(intervalMs);
   }
-}
-
-export interface TallyEntry {
-  sensorId: string;
-  windowStart: number;
-  count: number;
-  min: number;
-  max: number;
-  sum: number;
 }
 
 /** Runs the simulator CLI exactly as a user would, and returns its ground-truth tally. */

@@ -4,7 +4,7 @@
 // Run after changing a .proto file: `npm run gen`. The output is committed, and a test
 // checks that it is up to date.
 import { execFileSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -20,6 +20,14 @@ execFileSync(
   ],
   { stdio: 'inherit' },
 );
+
+// The generator writes each source's absolute path into a comment; keep output independent of
+// where the repository is checked out.
+for (const entry of readdirSync(outDir, { recursive: true, withFileTypes: true })) {
+  if (!entry.isFile() || !entry.name.endsWith('.ts')) continue;
+  const file = join(entry.parentPath ?? entry.path, entry.name);
+  writeFileSync(file, readFileSync(file, 'utf8').replaceAll(`${join(root, 'proto')}/`, 'contracts/proto/'));
+}
 
 const protobuf = (await import('protobufjs')).default;
 const protoRoot = new protobuf.Root();

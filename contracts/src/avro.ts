@@ -47,3 +47,16 @@ export interface WindowCount {
   mean: number;
   final: boolean;
 }
+
+/**
+ * One line of the ground-truth tally the simulator writes (`--tally FILE`, a JSON array): what
+ * the broker acknowledged for one sensor in one event-time minute. Tests compare results with it.
+ */
+export interface TallyEntry {
+  sensorId: string;
+  windowStart: number;
+  count: number;
+  min: number;
+  max: number;
+  sum: number;
+}

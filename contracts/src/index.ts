@@ -7,5 +7,5 @@ export {
   subjectFor,
   type TopicSpec,
 } from './topics.ts';
-export { AVRO_SCHEMAS, type AvroSchemaSource, type SensorReading, type WindowCount, type WindowCountKey } from './avro.ts';
+export { AVRO_SCHEMAS, type AvroSchemaSource, type SensorReading, type WindowCount, type WindowCountKey, type TallyEntry } from './avro.ts';
 export { PORTS } from './ports.ts';

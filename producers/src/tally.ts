@@ -1,15 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import type { SensorReading } from '@iot/contracts';
-
-/** What was sent for one sensor in one event-time minute. */
-export interface TallyEntry {
-  sensorId: string;
-  windowStart: number;
-  count: number;
-  min: number;
-  max: number;
-  sum: number;
-}
+import type { SensorReading, TallyEntry } from '@iot/contracts';
 
 /** The ground truth of a run: exactly what the producer had acknowledged by the broker, per sensor per minute. */
 export class Tally {

@@ -99,10 +99,9 @@ async function buildDashboardIfStale(config: StackConfig, log: (line: string) =>
   }
 }
 
-/** Starts every app that is not running yet; returns the names it started. */
-export async function startApps(config: StackConfig, log: (line: string) => void): Promise<string[]> {
+/** Starts every app that is not running yet, pushing each one's name to `started`. */
+export async function startApps(config: StackConfig, log: (line: string) => void, started: string[] = []): Promise<string[]> {
   await buildDashboardIfStale(config, log);
-  const started: string[] = [];
   const env = { ...serviceEnv(config), NEXT_TELEMETRY_DISABLED: '1' };
   for (const app of apps(config)) {
     if (runningPid(config, app.name) === undefined) {

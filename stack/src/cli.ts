@@ -23,7 +23,14 @@ const USAGE = `Usage: npm run stack -- <command>
 const log = (line: string) => console.log(line);
 
 async function start(config: StackConfig): Promise<void> {
-  const started = await upWithApps(config, log);
+  const started: string[] = [];
+  try {
+    await upWithApps(config, log, started);
+  } catch (error) {
+    log(`${error instanceof Error ? error.message : String(error)}\n\nstopping what this command started…`);
+    await down(config, log, started);
+    throw new StackError('start', 'the pipeline did not come up (see above)');
+  }
   log(`\nThe pipeline is running.\n  Dashboard:   http://localhost:${config.DASHBOARD_PORT}\n  gRPC:        127.0.0.1:${config.GATEWAY_PORT}\n  Kafka:       ${config.kafkaBootstrap}\n  Registry:    ${config.registryCcompatUrl}\n  Connect:     ${config.connectUrl}\n  Logs:        ${config.paths.logs}\nPress Ctrl-C to stop.`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

@@ -66,18 +66,19 @@ export function connectorEnv(config: StackConfig): NodeJS.ProcessEnv {
   };
 }
 
-export async function startConnect(config: StackConfig, log: (line: string) => void): Promise<boolean> {
+/** Starts it unless it runs; pushes its name to `started` as soon as the process exists. */
+export async function startConnect(config: StackConfig, log: (line: string) => void, started: string[]): Promise<void> {
   if (runningPid(config, CONNECT) !== undefined) {
     await waitUntilHealthy(config, CONNECT, () => connectHealthy(config));
-    return false;
+    return;
   }
   await assertPortFree(CONNECT, config.CONNECT_PORT, 'CONNECT_PORT');
   const properties = writeConf(config, 'connect-distributed.properties', workerProperties(config));
   const worker = await kafkaJava(config, '1g', 'org.apache.kafka.connect.cli.ConnectDistributed', [properties]);
   startDetached(config, { ...worker, name: CONNECT, env: connectorEnv(config) });
+  started.push(CONNECT);
   log(`connect: starting Kafka Connect on ${config.connectUrl} (log ${logFileOf(config, CONNECT)})`);
   await waitUntilHealthy(config, CONNECT, () => connectHealthy(config));
-  return true;
 }
 
 interface ConnectorFile {

@@ -84,10 +84,11 @@ async function brokerHealthy(config: StackConfig): Promise<boolean> {
   }
 }
 
-export async function startKafka(config: StackConfig, log: (line: string) => void): Promise<boolean> {
+/** Starts it unless it runs; pushes its name to `started` as soon as the process exists. */
+export async function startKafka(config: StackConfig, log: (line: string) => void, started: string[]): Promise<void> {
   if (runningPid(config, KAFKA) !== undefined) {
     await waitUntilHealthy(config, KAFKA, () => brokerHealthy(config));
-    return false;
+    return;
   }
   await assertPortFree(KAFKA, config.KAFKA_PORT, 'KAFKA_PORT');
   await assertPortFree(KAFKA, config.KAFKA_CONTROLLER_PORT, 'KAFKA_CONTROLLER_PORT');
@@ -104,9 +105,9 @@ export async function startKafka(config: StackConfig, log: (line: string) => voi
   }
   const broker = await kafkaJava(config, '1g', 'kafka.Kafka', [properties]);
   startDetached(config, { ...broker, name: KAFKA, env: { KAFKA_LOGS_DIR: config.paths.logs } });
+  started.push(KAFKA);
   log(`kafka: starting on 127.0.0.1:${config.KAFKA_PORT} (log ${logFileOf(config, KAFKA)})`);
   await waitUntilHealthy(config, KAFKA, () => brokerHealthy(config));
-  return true;
 }
 
 /** Creates every contract topic that is missing, with its partitions and configs. */

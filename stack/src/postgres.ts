@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { StackConfig } from './config.ts';
 import { REPO_ROOT } from './config.ts';
 import { StackError } from './errors.ts';
+import { startPrivatePostgres } from './private-postgres.ts';
 
 const run = promisify(execFile);
 const MIGRATIONS_DIR = join(REPO_ROOT, 'stack', 'sql');
@@ -113,12 +114,23 @@ export async function migrate(databaseUrl: string): Promise<string[]> {
   });
 }
 
-export async function ensurePostgres(config: StackConfig, log: (line: string) => void): Promise<void> {
+/**
+ * Makes Postgres ready for the pipeline: reachable (starting a private cluster when nothing
+ * answers locally and DATABASE_URL is not set), wal_level=logical, role, databases, migrations.
+ * Returns true when it started a private cluster.
+ */
+export async function ensurePostgres(config: StackConfig, log: (line: string) => void): Promise<boolean> {
   const probeUrl = config.manageDatabase ? config.adminUrl : config.databaseUrl;
+  const isLocal = config.PGHOST === '127.0.0.1' || config.PGHOST === 'localhost';
+  let started = false;
   try {
     await withClient(probeUrl, (client) => client.query('SELECT 1'));
   } catch (error) {
-    throw new StackError(
+    const refused = (error as NodeJS.ErrnoException).code === 'ECONNREFUSED';
+    if (refused && isLocal && config.manageDatabase && !config.PG_ADMIN_URL) {
+      started = await startPrivatePostgres(config, log);
+      await withClient(probeUrl, (client) => client.query('SELECT 1'));
+    } else throw new StackError(
       'postgres',
       `cannot connect to ${describe(probeUrl)}: ${(error as Error).message}. ` +
         `Start PostgreSQL (Debian: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start), ` +
@@ -129,6 +141,7 @@ export async function ensurePostgres(config: StackConfig, log: (line: string) =>
   if (config.manageDatabase) await ensureRoleAndDatabases(config);
   const applied = await migrate(config.databaseUrl);
   if (applied.length > 0) log(`postgres: applied migrations ${applied.join(', ')}`);
+  return started;
 }
 
 export async function postgresHealthy(config: StackConfig): Promise<boolean> {

@@ -80,8 +80,8 @@ export function startDetached(config: StackConfig, spec: ManagedProcess): number
   }
 }
 
-/** Stops a process this tool started: SIGTERM to its process group, SIGKILL after the grace period. */
-export async function stopProcess(config: StackConfig, name: string, graceMs = 30_000): Promise<boolean> {
+/** Stops a process this tool started: `stopSignal` to its process group, SIGKILL after the grace period. */
+export async function stopProcess(config: StackConfig, name: string, stopSignal: NodeJS.Signals = 'SIGTERM', graceMs = 30_000): Promise<boolean> {
   const pid = runningPid(config, name);
   if (pid === undefined) return false;
   const signal = (sig: NodeJS.Signals) => {
@@ -95,7 +95,7 @@ export async function stopProcess(config: StackConfig, name: string, graceMs = 3
       }
     }
   };
-  signal('SIGTERM');
+  signal(stopSignal);
   const deadline = Date.now() + graceMs;
   while (isAlive(pid) && Date.now() < deadline) await sleep(200);
   if (isAlive(pid)) signal('SIGKILL');

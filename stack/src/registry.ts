@@ -14,10 +14,11 @@ async function registryHealthy(config: StackConfig): Promise<boolean> {
  * Apicurio Registry, storing its schemas in Postgres (database iot_registry) so schema ids
  * survive restarts: records already in Kafka carry those ids.
  */
-export async function startRegistry(config: StackConfig, log: (line: string) => void): Promise<boolean> {
+/** Starts it unless it runs; pushes its name to `started` as soon as the process exists. */
+export async function startRegistry(config: StackConfig, log: (line: string) => void, started: string[]): Promise<void> {
   if (runningPid(config, REGISTRY) !== undefined) {
     await waitUntilHealthy(config, REGISTRY, () => registryHealthy(config));
-    return false;
+    return;
   }
   await assertPortFree(REGISTRY, config.REGISTRY_PORT, 'REGISTRY_PORT');
   const app = new URL(config.databaseUrl);
@@ -40,7 +41,7 @@ export async function startRegistry(config: StackConfig, log: (line: string) => 
       APICURIO_CCOMPAT_LEGACY_ID_MODE_ENABLED: 'false',
     },
   });
+  started.push(REGISTRY);
   log(`registry: starting Apicurio Registry on ${config.registryUrl} (log ${logFileOf(config, REGISTRY)})`);
   await waitUntilHealthy(config, REGISTRY, () => registryHealthy(config));
-  return true;
 }

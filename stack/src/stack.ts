@@ -5,27 +5,28 @@ import { applyConnectors, CONNECT, connectHealthy, startConnect } from './connec
 import { install } from './install.ts';
 import { ensureTopics, KAFKA, startKafka } from './kafka.ts';
 import { ensurePostgres } from './postgres.ts';
+import { POSTGRES } from './private-postgres.ts';
 import { REGISTRY, startRegistry } from './registry.ts';
 import { runningPid, stopProcess, waitUntilHealthy } from './process.ts';
 
 export type Log = (line: string) => void;
 
 /** Infrastructure first (in dependency order), then the apps, stopped in reverse. */
-export const INFRA = [KAFKA, REGISTRY, CONNECT] as const;
+export const INFRA = [POSTGRES, KAFKA, REGISTRY, CONNECT] as const;
 
 /**
  * Brings the infrastructure up: Postgres checked and migrated, Kafka, the registry, Connect,
- * topics and connectors. Idempotent; returns the processes this call started.
+ * topics and connectors. Idempotent. Every process it starts is pushed to `started` at once,
+ * so a caller can stop them even when a later step fails.
  */
-export async function up(config: StackConfig, log: Log): Promise<string[]> {
+export async function up(config: StackConfig, log: Log, started: string[] = []): Promise<string[]> {
   await install(config, log);
-  await ensurePostgres(config, log);
-  const started: string[] = [];
-  if (await startKafka(config, log)) started.push(KAFKA);
+  if (await ensurePostgres(config, log)) started.push(POSTGRES);
+  await startKafka(config, log, started);
   const created = await ensureTopics(config);
   if (created.length > 0) log(`kafka: created topics ${created.join(', ')}`);
-  if (await startRegistry(config, log)) started.push(REGISTRY);
-  if (await startConnect(config, log)) started.push(CONNECT);
+  await startRegistry(config, log, started);
+  await startConnect(config, log, started);
   const applied = await applyConnectors(config);
   log(`connect: applied connectors ${applied.join(', ')}`);
   return started;
@@ -43,9 +44,10 @@ export async function provision(config: StackConfig, log: Log): Promise<void> {
   log(`connect: applied connectors ${(await applyConnectors(config)).join(', ')}`);
 }
 
-export async function upWithApps(config: StackConfig, log: Log): Promise<string[]> {
-  const started = await up(config, log);
-  return [...started, ...(await startApps(config, log))];
+export async function upWithApps(config: StackConfig, log: Log, started: string[] = []): Promise<string[]> {
+  await up(config, log, started);
+  await startApps(config, log, started);
+  return started;
 }
 
 export function allComponents(config: StackConfig): string[] {
@@ -56,7 +58,8 @@ export function allComponents(config: StackConfig): string[] {
 export async function down(config: StackConfig, log: Log, only?: readonly string[]): Promise<void> {
   const order = allComponents(config).reverse().filter((name) => !only || only.includes(name));
   for (const name of order) {
-    if (await stopProcess(config, name)) log(`${name}: stopped`);
+    // SIGINT is PostgreSQL's fast shutdown; SIGTERM would wait for every client to leave.
+    if (await stopProcess(config, name, name === POSTGRES ? 'SIGINT' : 'SIGTERM')) log(`${name}: stopped`);
   }
 }
 

@@ -1,4 +1,4 @@
-// Original file: /work/main/contracts/proto/iot/v1/pipeline.proto
+// Original file: contracts/proto/iot/v1/pipeline.proto
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'

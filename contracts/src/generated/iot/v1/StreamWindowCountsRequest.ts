@@ -1,4 +1,4 @@
-// Original file: /work/main/contracts/proto/iot/v1/pipeline.proto
+// Original file: contracts/proto/iot/v1/pipeline.proto
 
 
 export interface StreamWindowCountsRequest {

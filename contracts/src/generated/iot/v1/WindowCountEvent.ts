@@ -1,4 +1,4 @@
-// Original file: /work/main/contracts/proto/iot/v1/pipeline.proto
+// Original file: contracts/proto/iot/v1/pipeline.proto
 
 import type { WindowCount as _iot_v1_WindowCount, WindowCount__Output as _iot_v1_WindowCount__Output } from '../../iot/v1/WindowCount.ts';
 import type { StreamPosition as _iot_v1_StreamPosition, StreamPosition__Output as _iot_v1_StreamPosition__Output } from '../../iot/v1/StreamPosition.ts';
