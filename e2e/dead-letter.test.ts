@@ -22,6 +22,7 @@ test('a malformed reading goes to the DLQ with the reason and its source positio
     // Not Avro at all: no magic byte, no schema id.
     const [sent] = await producer.send({ topic: SENSOR_READINGS_TOPIC, messages: [{ key: marker, value: Buffer.from('{"sensorId":"not avro"}') }] });
     const found = await waitFor('the malformed record on the DLQ', async () => dead.find((record) => record.key === marker), 60_000, 250);
+    assert.equal(found.headers['dlq.kind'], 'undecodable');
     assert.match(found.headers['dlq.reason'] ?? '', /cannot decode Avro value/);
     assert.equal(found.headers['dlq.source.topic'], SENSOR_READINGS_TOPIC);
     assert.equal(found.headers['dlq.source.partition'], String(sent!.partition));

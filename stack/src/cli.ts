@@ -16,7 +16,8 @@ const USAGE = `Usage: npm run stack -- <command>
                   given by KAFKA_BROKERS, CONNECT_URL and DATABASE_URL (docker compose uses this)
   down [--only a,b]  stop every process the tool started (or only the named ones)
   status          what runs, with pids, and each connector's state
-  logs <name>     print the last 100 lines of a component's log (${'kafka, registry, connect, producers, stream-processor, grpc-gateway, dashboard'})
+  logs <name>     print the last 100 lines of a component's log (postgres when the tool runs
+                  its own cluster, kafka, registry, connect, producers, stream-processor, grpc-gateway, dashboard)
   reset           down, then delete Kafka's and Connect's data under .stack/data (downloads are kept)
 `;
 

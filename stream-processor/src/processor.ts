@@ -40,12 +40,12 @@ export class WindowCountProcessor {
   /** Batches and ticks run one at a time, so a window's final is always its last record. */
   private serial: Promise<void> = Promise.resolve();
   private readonly processed: Counter;
-  private readonly rejected: Counter<'reason'>;
+  private readonly rejected: Counter<'kind'>;
   private readonly emitted: Counter<'kind'>;
 
   constructor(private readonly deps: ProcessorDeps) {
     this.processed = new Counter({ name: 'processor_readings_total', help: 'Readings counted into windows', registers: [deps.metrics] });
-    this.rejected = new Counter({ name: 'processor_readings_rejected_total', help: 'Readings sent to the DLQ', labelNames: ['reason'], registers: [deps.metrics] });
+    this.rejected = new Counter({ name: 'processor_readings_rejected_total', help: 'Readings sent to the DLQ', labelNames: ['kind'], registers: [deps.metrics] });
     this.emitted = new Counter({ name: 'processor_window_records_total', help: 'Window count records produced', labelNames: ['kind'], registers: [deps.metrics] });
     const self = this;
     new Gauge({
@@ -119,29 +119,32 @@ export class WindowCountProcessor {
   }
 
   private async consume(partition: number, windows: PartitionWindows, message: KafkaMessage): Promise<void> {
-    if (!message.value) return this.deadLetter(partition, message, 'empty value (tombstone) on the readings topic');
+    if (!message.value) return this.deadLetter(partition, message, 'invalid', 'empty value (tombstone) on the readings topic');
     let reading: SensorReading;
     try {
       reading = (await this.deps.registry.decode(message.value)) as SensorReading;
     } catch (error) {
-      return this.deadLetter(partition, message, `cannot decode Avro value: ${(error as Error).message}`);
+      return this.deadLetter(partition, message, 'undecodable', `cannot decode Avro value: ${(error as Error).message}`);
     }
     const invalid = invalidReadingReason(reading, Date.now());
-    if (invalid) return this.deadLetter(partition, message, invalid);
+    if (invalid) return this.deadLetter(partition, message, 'invalid', invalid);
     const result = windows.add(reading, Date.now());
     if (result.kind === 'late') {
       return this.deadLetter(
         partition,
         message,
+        'late',
         `late: window ${new Date(result.windowStart).toISOString()} closed (stream time ${new Date(result.streamTime).toISOString()}, grace ${this.deps.rules.graceMs} ms)`,
       );
     }
     this.processed.inc();
   }
 
-  private async deadLetter(partition: number, message: KafkaMessage, reason: string): Promise<void> {
+  /** `kind` is a fixed category (a metric label); `reason` is the full text for people. */
+  private async deadLetter(partition: number, message: KafkaMessage, kind: 'undecodable' | 'invalid' | 'late', reason: string): Promise<void> {
     const headers: IHeaders = {
       ...message.headers,
+      'dlq.kind': kind,
       'dlq.reason': reason,
       'dlq.source.topic': SENSOR_READINGS_TOPIC,
       'dlq.source.partition': String(partition),
@@ -152,7 +155,7 @@ export class WindowCountProcessor {
       acks: -1,
       messages: [{ key: message.key, value: message.value, headers, timestamp: message.timestamp }],
     });
-    this.rejected.inc({ reason: reason.split(':')[0] ?? reason });
+    this.rejected.inc({ kind });
     this.deps.logger.warn({ partition, offset: message.offset, reason }, 'reading sent to the DLQ');
   }
 
