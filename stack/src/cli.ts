@@ -33,10 +33,30 @@ async function start(config: StackConfig): Promise<void> {
     throw new StackError('start', 'the pipeline did not come up (see above)');
   }
   log(`\nThe pipeline is running.\n  Dashboard:   http://localhost:${config.DASHBOARD_PORT}\n  gRPC:        127.0.0.1:${config.GATEWAY_PORT}\n  Kafka:       ${config.kafkaBootstrap}\n  Registry:    ${config.registryCcompatUrl}\n  Connect:     ${config.connectUrl}\n  Logs:        ${config.paths.logs}\nPress Ctrl-C to stop.`);
+  // Stay in the foreground until Ctrl-C (signal handlers alone do not keep Node running), and
+  // meanwhile say so when a component dies instead of leaving a silently broken pipeline.
+  const reported = new Set<string>();
+  const watch = setInterval(() => {
+    for (const { name, pid } of status(config)) {
+      if (pid === undefined && started.includes(name) && !reported.has(name)) {
+        reported.add(name);
+        log(`${name} has stopped unexpectedly; see ${logFileOf(config, name)}`);
+      }
+    }
+  }, 5000);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  clearInterval(watch);
+  // Ctrl-C reaches npm, tsx and us at once, and tsx forwards it again: swallow the repeats so the
+  // shutdown below runs to the end.
+  const stoppingAt = Date.now();
+  const repeat = () => {
+    if (Date.now() - stoppingAt > 2000) log('still stopping; please wait…');
+  };
+  process.on('SIGINT', repeat);
+  process.on('SIGTERM', repeat);
   log('\nstopping what this command started…');
   await down(config, log, started);
 }
