@@ -35,7 +35,15 @@ async function checkCommand(component: string, command: string, args: string[], 
 export async function install(config: StackConfig, log: (line: string) => void): Promise<void> {
   const marker = join(config.home, 'installed.sha256');
   const wanted = fingerprint();
-  if (existsSync(marker) && readFileSync(marker, 'utf8').trim() === wanted) return;
+  // The marker alone is not enough: a half-deleted .stack/ reinstalls too.
+  const present = [
+    join(config.paths.lib, 'kafka', 'kafka_2.13-3.9.1.jar'),
+    join(config.paths.registryApp, 'quarkus-run.jar'),
+    join(config.paths.plugins, 'debezium-connector-jdbc'),
+    join(config.paths.plugins, 'debezium-connector-postgres'),
+    join(config.paths.plugins, 'apicurio-converter'),
+  ].every((path) => existsSync(path));
+  if (present && existsSync(marker) && readFileSync(marker, 'utf8').trim() === wanted) return;
 
   await findJava('install', 17, config.JAVA_HOME, 'JAVA_HOME');
   await checkCommand('install', 'mvn', ['-v'], 'Install Apache Maven (Debian: apt-get install -y maven).');

@@ -28,7 +28,8 @@ export async function findJava(component: string, minimum: number, javaHome: str
     const java = join(javaHome, 'bin', 'java');
     const version = await majorVersion(java);
     if (version !== undefined && version >= minimum) return java;
-    throw new StackError(component, `${javaHomeEnv}=${javaHome} has Java ${version ?? 'that does not run'}; ${component} needs Java ${minimum} or newer.`);
+    const found = version === undefined ? `no runnable ${java}` : `Java ${version}`;
+    throw new StackError(component, `${javaHomeEnv}=${javaHome}: ${found}; ${component} needs Java ${minimum} or newer.`);
   }
   const candidates = ['java'];
   if (existsSync(JVM_DIR)) candidates.push(...readdirSync(JVM_DIR).map((dir) => join(JVM_DIR, dir, 'bin', 'java')).filter(existsSync));
