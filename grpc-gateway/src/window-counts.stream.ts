@@ -1,4 +1,4 @@
-import { status, type ServerWritableStream } from '@grpc/grpc-js';
+import { Metadata, status, type ServerWritableStream } from '@grpc/grpc-js';
 import type { StreamWindowCountsRequest__Output, WindowCountEvent } from '@iot/contracts/grpc';
 import type { Logger } from '@iot/runtime';
 import type { StoredWindowCount, WindowCountStore } from './window-count-store.ts';
@@ -48,6 +48,8 @@ export function streamWindowCounts(call: ServerWritableStream<StreamWindowCounts
     call.emit('error', { code: status.INVALID_ARGUMENT, details: (error as Error).message });
     return;
   }
+  // Response headers now, before any data: clients learn at once that the stream is accepted.
+  call.sendMetadata(new Metadata());
   const matches = (entry: StoredWindowCount) =>
     (!filter.sensorIds || filter.sensorIds.has(entry.value.sensorId)) && (!filter.finalsOnly || entry.value.final);
 

@@ -70,10 +70,12 @@ export default function LiveWindowCounts() {
 
     const connect = (): void => {
       source = new EventSource(WINDOW_COUNTS_STREAM_PATH);
-      source.onopen = () => {
+      // "live" once the gateway has accepted the stream, not merely when this route answered:
+      // with the gateway down the route opens and then reports the error.
+      source.addEventListener(SSE_EVENTS.ready, () => {
         setStatus('live');
         setServerError(null);
-      };
+      });
       source.addEventListener(SSE_EVENTS.windowCount, (event: MessageEvent) => {
         const window = parseWindowCountPayload(event.data);
         if (window === null) return;

@@ -22,6 +22,8 @@ export interface WindowCountPayload {
 
 /** SSE event names used by `/api/window-counts/stream`. */
 export const SSE_EVENTS = {
+  /** The gateway accepted the stream: data is live from here on (sent before any window-count). */
+  ready: 'ready',
   windowCount: 'window-count',
   error: 'error',
 } as const;

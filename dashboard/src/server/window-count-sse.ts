@@ -45,6 +45,11 @@ export function windowCountFrame(event: WindowCountEvent__Output): string | null
   return `${id === null ? '' : `id: ${id}\n`}event: ${SSE_EVENTS.windowCount}\ndata: ${data}\n\n`;
 }
 
+/** Sent once the gateway has accepted the call (its response headers arrived). */
+export function readyFrame(): string {
+  return `event: ${SSE_EVENTS.ready}\ndata: {}\n\n`;
+}
+
 /** An `error` frame carrying a short message; the server closes the stream right after it. */
 export function errorFrame(message: string): string {
   return `event: ${SSE_EVENTS.error}\ndata: ${fieldValue(message)}\n\n`;

@@ -1,6 +1,6 @@
 import { describeGrpcError } from '@/server/grpc-errors.ts';
 import { streamWindowCounts, type WindowCountsCall } from '@/server/pipeline.gateway.ts';
-import { commentFrame, errorFrame, retryFrame, windowCountFrame } from '@/server/window-count-sse.ts';
+import { commentFrame, errorFrame, readyFrame, retryFrame, windowCountFrame } from '@/server/window-count-sse.ts';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -79,6 +79,7 @@ export function GET(request: Request): Response {
           finish(describeGrpcError(error).message);
           return;
         }
+        call.on('metadata', () => send(readyFrame()));
         call.on('data', (event) => {
           const frame = windowCountFrame(event);
           if (frame !== null) send(frame);
