@@ -1,4 +1,4 @@
-import { connectIdempotentProducer, createKafka, createLogger, createMetrics, createRegistry, exitOnStartFailure, onShutdown, serveMetrics } from '@iot/runtime';
+import { createKafka, createLogger, createMetrics, createRegistry, exitOnStartFailure, onShutdown, serveMetrics } from '@iot/runtime';
 import { loadConfig } from './config.ts';
 import { WindowCountProcessor } from './processor.ts';
 
@@ -9,11 +9,11 @@ async function main(): Promise<void> {
   const kafka = createKafka('iot-stream-processor', config.KAFKA_BROKERS, logger);
   const metrics = createMetrics('stream-processor');
   const consumer = kafka.consumer({ groupId: config.PROCESSOR_GROUP_ID, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
-  const producer = await connectIdempotentProducer(kafka);
   await consumer.connect();
   const processor = new WindowCountProcessor({
+    kafka,
     consumer,
-    producer,
+    applicationId: config.PROCESSOR_GROUP_ID,
     registry: createRegistry(config.SCHEMA_REGISTRY_URL),
     registryUrl: config.SCHEMA_REGISTRY_URL,
     rules: { graceMs: config.WINDOW_GRACE_MS, idleMs: config.PARTITION_IDLE_MS },
@@ -25,7 +25,6 @@ async function main(): Promise<void> {
   logger.info({ groupId: config.PROCESSOR_GROUP_ID, graceMs: config.WINDOW_GRACE_MS }, 'processing readings');
   onShutdown(logger, async () => {
     await processor.stop();
-    await producer.disconnect();
     metricsServer?.close();
   });
 }

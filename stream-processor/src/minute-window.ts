@@ -27,8 +27,9 @@ export type AddResult = { kind: 'accepted' } | { kind: 'late'; windowStart: numb
  * Stream time is the largest event time seen on the partition. A window [start, end) closes
  * once stream time ≥ end + grace; its final record is emitted then, and readings for it that
  * arrive afterwards are late. So that a quiet partition still closes its windows, `tick` moves
- * stream time to (now − idleMs) when nothing arrived for idleMs — never backwards, so replaying
- * old data after a restart follows the data's own clock.
+ * stream time to (now − idleMs) when nothing arrived for idleMs — never backwards. The caller
+ * ticks only partitions it has read to their end, so replaying a backlog after a restart
+ * follows the data's own clock.
  */
 export class PartitionWindows {
   private readonly open = new Map<string, OpenWindow>();
@@ -105,5 +106,13 @@ export class PartitionWindows {
 
   get openWindowCount(): number {
     return this.open.size;
+  }
+
+  /** Replaces the state with what a changelog restore produced (windows unchanged since, so not dirty). */
+  restore(windows: Iterable<WindowCount>, streamTime: number, now: number): void {
+    this.open.clear();
+    for (const window of windows) this.open.set(`${window.sensorId}\u0000${window.windowStart}`, { value: { ...window }, dirty: false });
+    this.streamTime = streamTime;
+    this.lastArrival = now;
   }
 }

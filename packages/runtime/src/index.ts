@@ -3,3 +3,4 @@ export { createLogger, kafkaLogCreator, type Logger } from './logger.ts';
 export { createKafka, createRegistry, registerSchema, connectIdempotentProducer } from './kafka.ts';
 export { createMetrics, serveMetrics } from './metrics.ts';
 export { onShutdown, exitOnStartFailure } from './shutdown.ts';
+export { CatchUp } from './catch-up.ts';
