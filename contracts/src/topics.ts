@@ -12,7 +12,9 @@ export const WINDOW_COUNTS_TOPIC = 'iot.window-counts-1m';
 export const SENSOR_READINGS_DLQ_TOPIC = 'iot.sensor-readings.dlq';
 export const CONNECT_SINK_DLQ_TOPIC = 'iot.connect-sink.dlq';
 
-const compacted = { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': '60000' } as const;
+// Hour-long segments: compaction never touches the active segment, and readers that start from
+// the beginning (the gateway) should not replay days of superseded updates.
+const compacted = { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': '60000', 'segment.ms': '3600000' } as const;
 
 export const TOPICS: readonly TopicSpec[] = [
   {

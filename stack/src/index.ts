@@ -3,4 +3,5 @@ export { up, upWithApps, down, status } from './stack.ts';
 export { serviceEnv } from './apps.ts';
 export { readConnectorConfigs, connectorStatuses, connectorEnv } from './connect.ts';
 export { StackError } from './errors.ts';
+export { killComponent } from './process.ts';
 export { grpcHealthStatus } from './grpc-health.ts';

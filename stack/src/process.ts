@@ -167,3 +167,8 @@ export function tail(file: string, lines = 15): string {
   const text = readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n    ');
   return `; last log lines:\n    ${text}`;
 }
+
+/** SIGKILL, no grace: for fault-injection tests of crash recovery. */
+export async function killComponent(config: StackConfig, name: string): Promise<boolean> {
+  return stopProcess(config, name, 'SIGKILL', 0);
+}

@@ -159,7 +159,12 @@ export class WindowCountProcessor {
         topic: this.changelogTopic,
         numPartitions: partitions, // changelog partition n backs input partition n
         replicationFactor: 1,
-        configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
+        // Small segments so compaction keeps the restore short: only the active segment is never compacted.
+        configEntries: [
+          { name: 'cleanup.policy', value: 'compact' },
+          { name: 'segment.ms', value: '600000' },
+          { name: 'min.cleanable.dirty.ratio', value: '0.1' },
+        ],
       }],
     });
     this.deps.logger.info({ topic: this.changelogTopic, partitions }, 'created the window state changelog topic');
