@@ -66,6 +66,8 @@ export class WindowCountProcessor {
   private readonly tasks = new Map<number, PartitionTask>();
   /** Resolves when the latest assignment's tasks are restored and their producers ready. */
   private assignment: Promise<void> = Promise.resolve();
+  /** The input partitions of the latest group assignment. */
+  private assigned: readonly number[] = [];
   private keySchemaId = 0;
   private valueSchemaId = 0;
   private ticker: NodeJS.Timeout | undefined;
@@ -110,9 +112,9 @@ export class WindowCountProcessor {
     }
 
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-      const assigned = payload.memberAssignment[SENSOR_READINGS_TOPIC] ?? [];
-      const previous = this.assignment;
-      this.assignment = previous.catch(() => undefined).then(() => this.assign(assigned));
+      this.assigned = payload.memberAssignment[SENSOR_READINGS_TOPIC] ?? [];
+      // A failure surfaces again in the next batch, which awaits the same promise.
+      this.reassign().catch((error: unknown) => this.deps.logger.error({ err: error }, 'restoring assigned partitions failed'));
     });
     await consumer.subscribe({ topic: SENSOR_READINGS_TOPIC, fromBeginning: true });
     await consumer.run({
@@ -120,6 +122,9 @@ export class WindowCountProcessor {
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
         await this.assignment;
+        // A task dropped after a failed transaction is rebuilt from the changelog; kafkajs then
+        // re-fetches from the last resolved offset, which is the last committed one.
+        if (!this.tasks.has(batch.partition) && this.assigned.includes(batch.partition)) await this.reassign();
         const task = this.tasks.get(batch.partition);
         if (!task || !isRunning() || isStale() || batch.messages.length === 0) return;
         await this.serialize(task, () => this.processBatch(task, batch.messages));
@@ -168,6 +173,11 @@ export class WindowCountProcessor {
       }],
     });
     this.deps.logger.info({ topic: this.changelogTopic, partitions }, 'created the window state changelog topic');
+  }
+
+  private reassign(): Promise<void> {
+    this.assignment = this.assignment.catch(() => undefined).then(() => this.assign(this.assigned));
+    return this.assignment;
   }
 
   /** Drops tasks no longer assigned, restores and opens the new ones. */
