@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Kafka, logLevel } from 'kafkajs';
+import kafkajs, { Kafka, logLevel } from 'kafkajs';
 import { TOPICS } from '@iot/contracts';
 import type { StackConfig } from './config.ts';
 import { StackError } from './errors.ts';
@@ -11,6 +11,8 @@ import { findJava } from './java.ts';
 import { assertPortFree, logFileOf, runningPid, startDetached, waitUntilHealthy, type ManagedProcess } from './process.ts';
 
 const run = promisify(execFile);
+// Not visible as an ES named export of the CommonJS package.
+const { ConfigResourceTypes } = kafkajs;
 export const KAFKA = 'kafka';
 
 const LOG4J = `log4j.rootLogger=INFO, stdout
@@ -110,7 +112,11 @@ export async function startKafka(config: StackConfig, log: (line: string) => voi
   await waitUntilHealthy(config, KAFKA, () => brokerHealthy(config));
 }
 
-/** Creates every contract topic that is missing, with its partitions and configs. */
+/**
+ * Creates every contract topic that is missing, with its partitions and configs, and brings
+ * the configs of existing ones in line with the contract (a changed retention or segment size
+ * in contracts/src/topics.ts reaches topics created before). Returns what it did, for the log.
+ */
 export async function ensureTopics(config: StackConfig): Promise<string[]> {
   const admin = createAdminKafka(config).admin();
   await admin.connect();
@@ -128,7 +134,26 @@ export async function ensureTopics(config: StackConfig): Promise<string[]> {
         })),
       });
     }
-    return missing.map((topic) => topic.name);
+    const present = TOPICS.filter((topic) => existing.has(topic.name));
+    const described = present.length === 0 ? { resources: [] } : await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: present.map((topic) => ({ type: ConfigResourceTypes.TOPIC, name: topic.name, configNames: Object.keys(topic.configs) })),
+    });
+    const drifted = present.filter((topic) => {
+      const actual = described.resources.find((resource) => resource.resourceName === topic.name)?.configEntries ?? [];
+      return Object.entries(topic.configs).some(([name, value]) => actual.find((entry) => entry.configName === name)?.configValue !== value);
+    });
+    if (drifted.length > 0) {
+      await admin.alterConfigs({
+        validateOnly: false,
+        resources: drifted.map((topic) => ({
+          type: ConfigResourceTypes.TOPIC,
+          name: topic.name,
+          configEntries: Object.entries(topic.configs).map(([name, value]) => ({ name, value })),
+        })),
+      });
+    }
+    return [...missing.map((topic) => `created ${topic.name}`), ...drifted.map((topic) => `updated configs of ${topic.name}`)];
   } finally {
     await admin.disconnect();
   }

@@ -23,8 +23,8 @@ export async function up(config: StackConfig, log: Log, started: string[] = []):
   await install(config, log);
   if (await ensurePostgres(config, log)) started.push(POSTGRES);
   await startKafka(config, log, started);
-  const created = await ensureTopics(config);
-  if (created.length > 0) log(`kafka: created topics ${created.join(', ')}`);
+  const topicChanges = await ensureTopics(config);
+  if (topicChanges.length > 0) log(`kafka: ${topicChanges.join('; ')}`);
   await startRegistry(config, log, started);
   await startConnect(config, log, started);
   const applied = await applyConnectors(config);
@@ -38,8 +38,8 @@ export async function up(config: StackConfig, log: Log, started: string[] = []):
  */
 export async function provision(config: StackConfig, log: Log): Promise<void> {
   await ensurePostgres(config, log);
-  const created = await ensureTopics(config);
-  if (created.length > 0) log(`kafka: created topics ${created.join(', ')}`);
+  const topicChanges = await ensureTopics(config);
+  if (topicChanges.length > 0) log(`kafka: ${topicChanges.join('; ')}`);
   await waitUntilHealthy(config, CONNECT, () => connectHealthy(config));
   log(`connect: applied connectors ${(await applyConnectors(config)).join(', ')}`);
 }
