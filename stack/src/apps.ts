@@ -81,7 +81,7 @@ function newestMtime(dir: string): number {
 }
 
 /** Builds the dashboard for production when it has never been built or its sources changed since. */
-async function buildDashboardIfStale(config: StackConfig, log: (line: string) => void): Promise<void> {
+async function buildDashboardIfStale(log: (line: string) => void): Promise<void> {
   const dir = join(REPO_ROOT, 'dashboard');
   const buildId = join(dir, '.next', 'BUILD_ID');
   const sourcesChanged = Math.max(newestMtime(dir), newestMtime(join(REPO_ROOT, 'contracts', 'src')));
@@ -101,7 +101,7 @@ async function buildDashboardIfStale(config: StackConfig, log: (line: string) =>
 
 /** Starts every app that is not running yet, pushing each one's name to `started`. */
 export async function startApps(config: StackConfig, log: (line: string) => void, started: string[] = []): Promise<string[]> {
-  await buildDashboardIfStale(config, log);
+  await buildDashboardIfStale(log);
   const env = { ...serviceEnv(config), NEXT_TELEMETRY_DISABLED: '1' };
   for (const app of apps(config)) {
     if (runningPid(config, app.name) === undefined) {

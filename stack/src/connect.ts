@@ -7,7 +7,7 @@ import { kafkaJava, writeConf } from './kafka.ts';
 import { assertPortFree, logFileOf, runningPid, startDetached, waitUntilHealthy } from './process.ts';
 
 export const CONNECT = 'connect';
-export const CONNECT_CONFIG_DIR = join(REPO_ROOT, 'connect-config');
+const CONNECT_CONFIG_DIR = join(REPO_ROOT, 'connect-config');
 const REQUIRED_PLUGINS = ['io.debezium.connector.jdbc.JdbcSinkConnector', 'io.debezium.connector.postgresql.PostgresConnector'];
 
 function workerProperties(config: StackConfig): string {

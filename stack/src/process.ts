@@ -162,7 +162,7 @@ export async function waitUntilHealthy(
 }
 
 /** The last lines of a log, to put the likely cause right into an error message. */
-export function tail(file: string, lines = 15): string {
+function tail(file: string, lines = 15): string {
   if (!existsSync(file)) return '';
   const text = readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n    ');
   return `; last log lines:\n    ${text}`;

@@ -31,7 +31,7 @@ const TICK_MS = 1000;
 type DeadLetterKind = 'undecodable' | 'invalid' | 'late';
 
 /** The changelog topic backing the window state, named like a Kafka Streams store changelog. */
-export function changelogTopicOf(applicationId: string): string {
+function changelogTopicOf(applicationId: string): string {
   return `${applicationId}-window-state-changelog`;
 }
 
