@@ -20,7 +20,7 @@ interface Row {
 
 test('window_counts_1m in Postgres equals what the simulator sent, per sensor per minute, once windows close', { timeout: 300_000 }, async () => {
   const prefix = uniquePrefix('e2e-pipeline');
-  const tally = await produceReadings({ prefix, rate: 60, durationS: 25, tallyFile: join(mkdtempSync(join(tmpdir(), 'tally-')), 'tally.json') });
+  const tally = (await produceReadings({ prefix, rate: 60, durationS: 25, tallyFile: join(mkdtempSync(join(tmpdir(), 'tally-')), 'tally.json') })).windows;
   assert.ok(tally.length >= 18, `the simulator tallied ${tally.length} sensor-minutes`);
   const sent = tally.reduce((total, entry) => total + entry.count, 0);
   assert.ok(sent >= 60 * 20, `the simulator sent ${sent} readings`);

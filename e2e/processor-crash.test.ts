@@ -15,7 +15,7 @@ test('after the stream processor is SIGKILLed twice mid-stream, every window sti
     assert.ok(await killComponent(stack, 'stream-processor'), 'the processor was running and got killed');
     await upWithApps(stack, () => undefined); // restarts it; state comes back from the changelog
   }
-  const tally = await producing;
+  const tally = (await producing).windows;
 
   const rows = await waitFor(
     `final rows for all ${tally.length} sensor-minutes of ${prefix}*`,

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import type { TallyEntry } from '@iot/contracts';
+import type { TallyFile } from '@iot/contracts';
 import { loadStackConfig, serviceEnv } from '@iot/stack';
 
 export const stack = loadStackConfig();
@@ -45,12 +45,28 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
   }
 }
 
-/** Runs the simulator CLI exactly as a user would, and returns its ground-truth tally. */
-export async function produceReadings(options: { prefix: string; rate: number; durationS: number; tallyFile: string }): Promise<TallyEntry[]> {
+/**
+ * Runs the simulator CLI exactly as a user would, and returns its ground-truth tally: `windows`
+ * (on-time and out-of-order readings, per sensor per minute) and `late` (counted apart).
+ */
+export async function produceReadings(options: {
+  prefix: string;
+  rate: number;
+  durationS: number;
+  tallyFile: string;
+  /** --out-of-order-ratio: fraction stamped 1-4 s in the past (inside the grace period). */
+  outOfOrderRatio?: number;
+  /** --late-ratio: fraction stamped 5 minutes in the past (late), from 3 s into the run on. */
+  lateRatio?: number;
+}): Promise<TallyFile> {
+  const ratios = [
+    ...(options.outOfOrderRatio === undefined ? [] : ['--out-of-order-ratio', String(options.outOfOrderRatio)]),
+    ...(options.lateRatio === undefined ? [] : ['--late-ratio', String(options.lateRatio)]),
+  ];
   await run(
     process.execPath,
-    ['--import', 'tsx', 'src/cli.ts', 'run', '--prefix', options.prefix, '--rate', String(options.rate), '--duration', `${options.durationS}s`, '--tally', options.tallyFile, '--quiet'],
+    ['--import', 'tsx', 'src/cli.ts', 'run', '--prefix', options.prefix, '--rate', String(options.rate), '--duration', `${options.durationS}s`, ...ratios, '--tally', options.tallyFile, '--quiet'],
     { cwd: join(REPO_ROOT, 'producers'), env: { ...process.env, ...serviceEnv(stack) }, timeout: (options.durationS + 60) * 1000 },
   );
-  return JSON.parse(readFileSync(options.tallyFile, 'utf8')) as TallyEntry[];
+  return JSON.parse(readFileSync(options.tallyFile, 'utf8')) as TallyFile;
 }

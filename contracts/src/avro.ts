@@ -17,6 +17,8 @@ export const AVRO_SCHEMAS = {
   sensorReading: load('sensor-reading.avsc'),
   windowCountKey: load('window-count-key.avsc'),
   windowCount: load('window-count.avsc'),
+  alertKey: load('alert-key.avsc'),
+  alert: load('alert.avsc'),
 } as const;
 
 /** iot.v1.SensorReading as decoded by avsc (timestamp-millis is epoch ms). */
@@ -45,12 +47,46 @@ export interface WindowCount {
   max: number;
   sum: number;
   mean: number;
+  /** Earliest and latest reading timestamps in the window (epoch ms). */
+  firstEventTime: number;
+  lastEventTime: number;
   final: boolean;
 }
 
+export const ALERT_RULES = ['RANGE', 'ZSCORE', 'RATE_OF_CHANGE', 'SILENCE'] as const;
+export type AlertRule = (typeof ALERT_RULES)[number];
+export const ALERT_SEVERITIES = ['WARNING', 'CRITICAL'] as const;
+export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
+export const ALERT_STATES = ['OPEN', 'ACKNOWLEDGED', 'CLEARED'] as const;
+export type AlertState = (typeof ALERT_STATES)[number];
+
+/** iot.v1.AlertKey */
+export interface AlertKey {
+  sensorId: string;
+  rule: AlertRule;
+}
+
+/** iot.v1.Alert (timestamps are epoch ms) */
+export interface Alert {
+  alertId: string;
+  sensorId: string;
+  sensorType: string;
+  siteId: string;
+  rule: AlertRule;
+  severity: AlertSeverity;
+  state: AlertState;
+  triggerValue: number;
+  peakValue: number;
+  threshold: number;
+  openedAt: number;
+  lastSeenAt: number;
+  clearedAt: number | null;
+  message: string;
+}
+
 /**
- * One line of the ground-truth tally the simulator writes (`--tally FILE`, a JSON array): what
- * the broker acknowledged for one sensor in one event-time minute. Tests compare results with it.
+ * One entry of the ground-truth tally's `windows` (see `TallyFile`): what the broker acknowledged
+ * for one sensor in one event-time minute. Tests compare results with it.
  */
 export interface TallyEntry {
   sensorId: string;
@@ -59,4 +95,19 @@ export interface TallyEntry {
   min: number;
   max: number;
   sum: number;
+}
+
+/**
+ * The ground-truth tally the simulator writes (`--tally FILE`, one JSON object), counting only
+ * readings the broker acknowledged:
+ * - `windows`: per sensor per event-time minute, sorted by sensor id then window start. On-time
+ *   and out-of-order readings (timestamps 1-4 s in the past, inside the grace period) are here,
+ *   in the window of their own timestamp.
+ * - `late`: readings stamped 5 minutes in the past, always beyond window end + grace, so the
+ *   processor must route them to the late-readings topic; they are in no window. `bySensor`
+ *   maps sensor id to its count of late readings (sensors with none are absent).
+ */
+export interface TallyFile {
+  windows: TallyEntry[];
+  late: { count: number; bySensor: Record<string, number> };
 }

@@ -6,7 +6,7 @@ import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import avro from 'avsc';
-import { AVRO_SCHEMAS, TOPICS, WINDOW_COUNTS_TOPIC } from './index.ts';
+import { AVRO_SCHEMAS, TOPICS, WINDOW_COUNTS_TOPIC, type Alert } from './index.ts';
 
 const contractsDir = fileURLToPath(new URL('..', import.meta.url));
 
@@ -27,14 +27,32 @@ test('the committed generated gRPC types match the .proto files', () => {
   }
 });
 
-test('every Avro schema parses and a window count round-trips with its key', () => {
-  const keyType = avro.Type.forSchema(JSON.parse(AVRO_SCHEMAS.windowCountKey.text));
-  const valueType = avro.Type.forSchema(JSON.parse(AVRO_SCHEMAS.windowCount.text));
-  avro.Type.forSchema(JSON.parse(AVRO_SCHEMAS.sensorReading.text));
+const typeOf = (schema: { text: string }) => avro.Type.forSchema(JSON.parse(schema.text));
+const roundTrip = (type: avro.Type, value: object) => ({ ...type.fromBuffer(type.toBuffer(value)) });
+
+test('every Avro schema parses; a window count and an alert round-trip with their keys', () => {
+  for (const schema of Object.values(AVRO_SCHEMAS)) typeOf(schema);
   const key = { sensorId: 's1', windowStart: Date.UTC(2026, 0, 1) };
-  const value = { ...key, windowEnd: key.windowStart + 60_000, count: 3, min: 1, max: 3, sum: 6, mean: 2, final: true };
-  assert.deepEqual({ ...keyType.fromBuffer(keyType.toBuffer(key)) }, key);
-  assert.deepEqual({ ...valueType.fromBuffer(valueType.toBuffer(value)) }, value);
+  const value = { ...key, windowEnd: key.windowStart + 60_000, count: 3, min: 1, max: 3, sum: 6, mean: 2, firstEventTime: key.windowStart + 5, lastEventTime: key.windowStart + 50_000, final: true };
+  assert.deepEqual(roundTrip(typeOf(AVRO_SCHEMAS.windowCountKey), key), key);
+  assert.deepEqual(roundTrip(typeOf(AVRO_SCHEMAS.windowCount), value), value);
+  const alert: Alert = {
+    alertId: 's1/RANGE/1', sensorId: 's1', sensorType: 'temperature', siteId: 'a', rule: 'RANGE', severity: 'CRITICAL', state: 'CLEARED',
+    triggerValue: 50, peakValue: 60, threshold: 45, openedAt: 1, lastSeenAt: 2, clearedAt: 3, message: 'value 50 °C is above the maximum 45 °C',
+  };
+  assert.deepEqual(roundTrip(typeOf(AVRO_SCHEMAS.alertKey), { sensorId: 's1', rule: 'RANGE' }), { sensorId: 's1', rule: 'RANGE' });
+  assert.deepEqual(roundTrip(typeOf(AVRO_SCHEMAS.alert), alert), alert);
+  assert.deepEqual(roundTrip(typeOf(AVRO_SCHEMAS.alert), { ...alert, state: 'OPEN', clearedAt: null }).clearedAt, null);
+});
+
+test('the window count schema evolves compatibly: records written before firstEventTime existed still read', () => {
+  const current = typeOf(AVRO_SCHEMAS.windowCount);
+  const fields = (JSON.parse(AVRO_SCHEMAS.windowCount.text) as { fields: Array<{ name: string }> }).fields;
+  const previous = avro.Type.forSchema({ ...JSON.parse(AVRO_SCHEMAS.windowCount.text), fields: fields.filter((f) => !f.name.endsWith('EventTime')) });
+  const old = previous.toBuffer({ sensorId: 's1', windowStart: 0, windowEnd: 60_000, count: 1, min: 1, max: 1, sum: 1, mean: 1, final: true });
+  const read = current.fromBuffer(old, current.createResolver(previous)) as { firstEventTime: number; count: number };
+  assert.equal(read.count, 1);
+  assert.equal(read.firstEventTime, 0);
 });
 
 test('result topics are compacted and the readings topic has 6 partitions', () => {

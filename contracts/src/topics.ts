@@ -11,6 +11,8 @@ export const SENSOR_READINGS_TOPIC = 'iot.sensor-readings';
 export const WINDOW_COUNTS_TOPIC = 'iot.window-counts-1m';
 export const SENSOR_READINGS_DLQ_TOPIC = 'iot.sensor-readings.dlq';
 export const CONNECT_SINK_DLQ_TOPIC = 'iot.connect-sink.dlq';
+export const LATE_READINGS_TOPIC = 'iot.late-readings';
+export const ALERTS_TOPIC = 'iot.alerts';
 
 // Hour-long segments: compaction never touches the active segment, and readers that start from
 // the beginning (the gateway) should not replay days of superseded updates.
@@ -28,6 +30,18 @@ export const TOPICS: readonly TopicSpec[] = [
     partitions: 6,
     configs: compacted,
     purpose: 'Per-sensor per-minute counts, key = {sensorId, windowStart}; latest value per key wins',
+  },
+  {
+    name: ALERTS_TOPIC,
+    partitions: 6,
+    configs: compacted,
+    purpose: 'Anomaly alerts, key = {sensorId, rule}; latest state per key wins, tombstoned when a cleared alert expires',
+  },
+  {
+    name: LATE_READINGS_TOPIC,
+    partitions: 1,
+    configs: { 'retention.ms': String(7 * 24 * 3600 * 1000) },
+    purpose: 'Readings that arrived after their window closed (window end + grace), unchanged, with the reason in headers',
   },
   {
     name: SENSOR_READINGS_DLQ_TOPIC,

@@ -6,7 +6,7 @@ import { InvalidRequestError, validateRequest } from './window-counts.stream.ts'
 
 const NOW = Date.UTC(2026, 0, 1, 12);
 const count = (sensorId: string, windowStart: number, n: number, final = false): WindowCount => ({
-  sensorId, windowStart, windowEnd: windowStart + 60_000, count: n, min: 0, max: 1, sum: n, mean: 1, final,
+  sensorId, windowStart, windowEnd: windowStart + 60_000, count: n, min: 0, max: 1, sum: n, mean: 1, firstEventTime: windowStart, lastEventTime: windowStart + 1, final,
 });
 const at = (offset: number) => ({ topic: 'iot.window-counts-1m', partition: 0, offset });
 

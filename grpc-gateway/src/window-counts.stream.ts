@@ -28,6 +28,8 @@ function toEvent(entry: StoredWindowCount, snapshot: boolean): WindowCountEvent 
       sum: value.sum,
       mean: value.mean,
       final: value.final,
+      firstEventTimeMs: value.firstEventTime,
+      lastEventTimeMs: value.lastEventTime,
     },
     position: entry.position,
     snapshot,

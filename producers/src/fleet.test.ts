@@ -36,7 +36,7 @@ test('the tally sums per sensor per event-time minute', () => {
   for (const [offset, value] of [[0, 1], [10_000, 5], [40_000, 2]] as const) {
     tally.add({ sensorId: 's', sensorType: 'co2', siteId: 'x', timestamp: t + offset, value, unit: 'ppm' });
   }
-  assert.deepEqual(tally.toJSON(), [
+  assert.deepEqual(tally.toJSON().windows, [
     { sensorId: 's', windowStart: t - 30_000, count: 2, min: 1, max: 5, sum: 6 },
     { sensorId: 's', windowStart: t + 30_000, count: 1, min: 2, max: 2, sum: 2 },
   ]);

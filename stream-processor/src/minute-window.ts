@@ -12,11 +12,24 @@ export interface WindowRules {
   readonly graceMs: number;
   /** A partition that received nothing for this long has its stream time moved to (wall clock − idleMs). */
   readonly idleMs: number;
+  /** At most one non-final update per window per this many ms (wall clock); finals are never held back. */
+  readonly updateIntervalMs: number;
 }
 
 interface OpenWindow {
   readonly value: WindowCount;
-  dirty: boolean;
+  /** Changed since the last update record was emitted. */
+  unemitted: boolean;
+  /** Changed since the last flush: the changelog must learn of it. */
+  unsaved: boolean;
+  lastEmittedAt: number;
+}
+
+/** What one flush produces: records for the output topic, and the windows whose state changed. */
+export interface WindowFlush {
+  readonly emit: WindowCount[];
+  /** Every window changed since the last flush; closed ones have final = true (delete from state). */
+  readonly changed: WindowCount[];
 }
 
 export type AddResult = { kind: 'accepted' } | { kind: 'late'; windowStart: number; streamTime: number };
@@ -58,10 +71,15 @@ export class PartitionWindows {
       value.max = Math.max(value.max, reading.value);
       value.sum += reading.value;
       value.mean = value.sum / value.count;
-      window.dirty = true;
+      value.firstEventTime = Math.min(value.firstEventTime, reading.timestamp);
+      value.lastEventTime = Math.max(value.lastEventTime, reading.timestamp);
+      window.unemitted = true;
+      window.unsaved = true;
     } else {
       this.open.set(key, {
-        dirty: true,
+        unemitted: true,
+        unsaved: true,
+        lastEmittedAt: Number.NEGATIVE_INFINITY,
         value: {
           sensorId: reading.sensorId,
           windowStart,
@@ -71,6 +89,8 @@ export class PartitionWindows {
           max: reading.value,
           sum: reading.value,
           mean: reading.value,
+          firstEventTime: reading.timestamp,
+          lastEventTime: reading.timestamp,
           final: false,
         },
       });
@@ -86,32 +106,49 @@ export class PartitionWindows {
   }
 
   /**
-   * What to emit now: one non-final record per open window changed since the last call, and
-   * one final record per window that has closed (which is then forgotten).
+   * What to emit now: one final record per window that has closed (which is then forgotten),
+   * and a non-final update per open window changed since its last update, at most one per
+   * `updateIntervalMs` per window. A held-back change is still reported in `changed`, so the
+   * changelog never lags the state.
    */
-  drain(): WindowCount[] {
-    const out: WindowCount[] = [];
+  flush(now: number): WindowFlush {
+    const emit: WindowCount[] = [];
+    const changed: WindowCount[] = [];
     for (const [key, window] of this.open) {
       const closed = window.value.windowEnd + this.rules.graceMs <= this.streamTime;
       if (closed) {
-        out.push({ ...window.value, final: true });
+        const final = { ...window.value, final: true };
+        emit.push(final);
+        changed.push(final);
         this.open.delete(key);
-      } else if (window.dirty) {
-        out.push({ ...window.value });
-        window.dirty = false;
+        continue;
+      }
+      if (window.unsaved) {
+        changed.push({ ...window.value });
+        window.unsaved = false;
+      }
+      if (window.unemitted && now - window.lastEmittedAt >= this.rules.updateIntervalMs) {
+        emit.push({ ...window.value });
+        window.unemitted = false;
+        window.lastEmittedAt = now;
       }
     }
-    return out;
+    return { emit, changed };
   }
 
   get openWindowCount(): number {
     return this.open.size;
   }
 
-  /** Replaces the state with what a changelog restore produced (windows unchanged since, so not dirty). */
+  /**
+   * Replaces the state with what a changelog restore produced. The changelog already holds it;
+   * an update is emitted again at the next flush, since the last one may not have been.
+   */
   restore(windows: Iterable<WindowCount>, streamTime: number, now: number): void {
     this.open.clear();
-    for (const window of windows) this.open.set(`${window.sensorId}\u0000${window.windowStart}`, { value: { ...window }, dirty: false });
+    for (const window of windows) {
+      this.open.set(`${window.sensorId}\u0000${window.windowStart}`, { value: { ...window }, unemitted: true, unsaved: false, lastEmittedAt: Number.NEGATIVE_INFINITY });
+    }
     this.streamTime = streamTime;
     this.lastArrival = now;
   }

@@ -1,19 +1,22 @@
-import type { Admin, Consumer, IHeaders, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Partitioners, type Admin, type Consumer, type IHeaders, type Kafka, type KafkaMessage, type Message, type Producer } from 'kafkajs';
 import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import {
+  ALERTS_TOPIC,
   AVRO_SCHEMAS,
+  LATE_READINGS_TOPIC,
   SENSOR_READINGS_DLQ_TOPIC,
   SENSOR_READINGS_TOPIC,
   WINDOW_COUNTS_TOPIC,
-  type SensorReading,
-  type WindowCount,
 } from '@iot/contracts';
 import { registerSchema, type Logger } from '@iot/runtime';
+import type { AlertRulesConfig } from './alert-rules.ts';
 import { PartitionWindows, type WindowRules } from './minute-window.ts';
-import { invalidReadingReason } from './reading-validation.ts';
+import { decodeReading, type RejectionKind } from './reading-decoder.ts';
 import { restorePartitions } from './restore.ts';
-import { streamTimeChangelogRecord, windowChangelogRecord } from './window-state-changelog.ts';
+import { PartitionMonitors } from './sensor-monitors.ts';
+import { sensorChangelogRecord, streamTimeChangelogRecord, windowChangelogRecord } from './state-changelog.ts';
 
 export interface ProcessorDeps {
   readonly kafka: Kafka;
@@ -23,86 +26,102 @@ export interface ProcessorDeps {
   /** Consumer group id, also the prefix of transactional ids and of the changelog topic. */
   readonly applicationId: string;
   readonly rules: WindowRules;
+  readonly alertRules: AlertRulesConfig;
+  /** How often a partition's work is committed (one transaction each). */
+  readonly commitIntervalMs: number;
   readonly logger: Logger;
   readonly metrics: Registry;
 }
 
-const TICK_MS = 1000;
-type DeadLetterKind = 'undecodable' | 'invalid' | 'late';
+/** How often the wall clock closes idle windows and runs the silence detector. */
+const WALL_CLOCK_TICK_MS = 1000;
+/** Heartbeat at least every this many records of a batch, so a large batch never looks like a dead member. */
+const HEARTBEAT_EVERY = 500;
+const ABANDON_BACKOFF_MS = 1000;
+/** Header on non-final window records; the Postgres sink filters them out and keeps finals only. */
+export const WINDOW_UPDATE_HEADER = 'iot.window.update';
 
-/** The changelog topic backing the window state, named like a Kafka Streams store changelog. */
-function changelogTopicOf(applicationId: string): string {
-  return `${applicationId}-window-state-changelog`;
+/** The changelog topic backing the partitions' state, named like a Kafka Streams store changelog. */
+export function changelogTopicOf(applicationId: string): string {
+  return `${applicationId}-state-changelog`;
 }
 
-/** One input partition's state and its own transactional producer. */
+/** One input partition's state, its own transactional producer, and its uncommitted work. */
 interface PartitionTask {
   readonly partition: number;
   readonly windows: PartitionWindows;
+  readonly monitors: PartitionMonitors;
   readonly producer: Producer;
+  /** The next input offset to process: records below it are already in the state (a re-delivery after a rebalance). */
+  position: number;
+  /** The input offset the committed state corresponds to; where to seek back to when a commit fails. */
+  committedPosition: number;
+  deadLetters: Message[];
+  lateReadings: Message[];
+  lastCommitAt: number;
+  lastWallClockTick: number;
   /**
    * Whether the consumer has read this partition to its end. Only then may the wall clock move
-   * stream time: while a backlog is replayed, "no records lately" does not mean "quiet".
+   * stream time or find silence: while a backlog is replayed, "no records lately" means nothing.
    */
   caughtUp: boolean;
-  /** Batches and ticks of this partition run one at a time, so a window's final is its last record. */
+  /** Batches and commits of this partition run one at a time. */
   serial: Promise<void>;
 }
 
 /**
- * Consumes readings, keeps per-partition minute windows, and writes window counts (updates and
- * finals) to the compacted topic, exactly once: each batch's outputs, DLQ records, changelog
- * records and consumed offsets commit in one Kafka transaction.
+ * Consumes readings and keeps, per input partition, minute windows and anomaly detectors. Every
+ * `commitIntervalMs` a partition's work commits in one Kafka transaction: window counts, alerts,
+ * DLQ and late records, changelog records and the consumed offset. Nothing of it is visible to
+ * read_committed consumers unless all of it is.
  *
  * kafkajs sends no consumer-group generation with the offsets (no KIP-447), so every input
  * partition has its own transactional producer (id = application id + topic + partition), the
  * pattern Kafka Streams used before exactly_once_v2: a zombie that still owns a partition's
  * producer is fenced as soon as the new owner initialises the same transactional id.
  *
- * When partitions are assigned, their window state is restored from the changelog before any
- * of their readings is processed.
+ * A newly assigned partition is fenced first, then its state is restored from the changelog
+ * and its position read from the committed offset, before any of its readings is processed.
  */
-export class WindowCountProcessor {
+export class StreamProcessor {
   private readonly tasks = new Map<number, PartitionTask>();
   /** Resolves when the latest assignment's tasks are restored and their producers ready. */
   private assignment: Promise<void> = Promise.resolve();
   /** The input partitions of the latest group assignment. */
   private assigned: readonly number[] = [];
-  private keySchemaId = 0;
-  private valueSchemaId = 0;
+  private readonly schemaIds = { windowKey: 0, windowValue: 0, alertKey: 0, alertValue: 0 };
   private ticker: NodeJS.Timeout | undefined;
   private readonly changelogTopic: string;
-  private readonly processed: Counter;
-  private readonly rejected: Counter<'kind'>;
-  private readonly emitted: Counter<'kind'>;
-  private readonly restoredRecords: Counter;
-  private readonly restoreSeconds: Gauge;
+  private readonly metrics;
 
   constructor(private readonly deps: ProcessorDeps) {
     this.changelogTopic = changelogTopicOf(deps.applicationId);
     const registers = [deps.metrics];
-    this.processed = new Counter({ name: 'processor_readings_total', help: 'Readings counted into windows', registers });
-    this.rejected = new Counter({ name: 'processor_readings_rejected_total', help: 'Readings sent to the DLQ', labelNames: ['kind'], registers });
-    this.emitted = new Counter({ name: 'processor_window_records_total', help: 'Window count records produced', labelNames: ['kind'], registers });
-    this.restoredRecords = new Counter({ name: 'processor_state_restored_records_total', help: 'Changelog records read while restoring window state', registers });
-    this.restoreSeconds = new Gauge({ name: 'processor_state_restore_seconds', help: 'Duration of the last window state restore', registers });
     const tasks = this.tasks;
-    new Gauge({
-      name: 'processor_open_windows',
-      help: 'Open windows held in memory',
-      registers,
-      collect() {
-        let open = 0;
-        for (const task of tasks.values()) open += task.windows.openWindowCount;
-        this.set(open);
-      },
-    });
+    const sum = (of: (task: PartitionTask) => number) => [...tasks.values()].reduce((total, task) => total + of(task), 0);
+    this.metrics = {
+      consumed: new Counter({ name: 'processor_records_consumed_total', help: 'Records read from the readings topic (processed + dead-lettered + late)', registers }),
+      processed: new Counter({ name: 'processor_readings_processed_total', help: 'Readings counted into windows and fed to the detectors', registers }),
+      deadLettered: new Counter({ name: 'processor_readings_dead_lettered_total', help: 'Records sent to the DLQ, by kind', labelNames: ['kind'], registers }),
+      late: new Counter({ name: 'processor_readings_late_total', help: 'Readings later than window end + grace, sent to iot.late-readings', registers }),
+      windowRecords: new Counter({ name: 'processor_window_records_total', help: 'Window count records produced, by kind (update, final)', labelNames: ['kind'], registers }),
+      alertRecords: new Counter({ name: 'processor_alert_records_total', help: 'Alert records produced, by state (tombstone for expired)', labelNames: ['state'], registers }),
+      lag: new Gauge({ name: 'processor_partition_lag', help: 'Records behind the end of the readings partition after the last batch', labelNames: ['partition'], registers }),
+      commitSeconds: new Histogram({ name: 'processor_transaction_commit_seconds', help: 'Time to send and commit one transaction', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers }),
+      restoredRecords: new Counter({ name: 'processor_state_restored_records_total', help: 'Changelog records read while restoring state', registers }),
+      restoreSeconds: new Gauge({ name: 'processor_state_restore_seconds', help: 'Duration of the last state restore', registers }),
+    };
+    new Gauge({ name: 'processor_open_windows', help: 'Open windows held in memory', registers, collect() { this.set(sum((task) => task.windows.openWindowCount)); } });
+    new Gauge({ name: 'processor_monitored_sensors', help: 'Sensors with detector state in memory', registers, collect() { this.set(sum((task) => task.monitors.sensorCount)); } });
+    new Gauge({ name: 'processor_assigned_partitions', help: 'Input partitions this instance owns', registers, collect() { this.set(tasks.size); } });
   }
 
   async start(): Promise<void> {
     const { consumer, registryUrl, kafka } = this.deps;
-    this.keySchemaId = await registerSchema(registryUrl, WINDOW_COUNTS_TOPIC, 'key', AVRO_SCHEMAS.windowCountKey);
-    this.valueSchemaId = await registerSchema(registryUrl, WINDOW_COUNTS_TOPIC, 'value', AVRO_SCHEMAS.windowCount);
+    this.schemaIds.windowKey = await registerSchema(registryUrl, WINDOW_COUNTS_TOPIC, 'key', AVRO_SCHEMAS.windowCountKey);
+    this.schemaIds.windowValue = await registerSchema(registryUrl, WINDOW_COUNTS_TOPIC, 'value', AVRO_SCHEMAS.windowCount);
+    this.schemaIds.alertKey = await registerSchema(registryUrl, ALERTS_TOPIC, 'key', AVRO_SCHEMAS.alertKey);
+    this.schemaIds.alertValue = await registerSchema(registryUrl, ALERTS_TOPIC, 'value', AVRO_SCHEMAS.alert);
     const admin = kafka.admin();
     await admin.connect();
     try {
@@ -118,39 +137,53 @@ export class WindowCountProcessor {
     });
     await consumer.subscribe({ topic: SENSOR_READINGS_TOPIC, fromBeginning: true });
     await consumer.run({
-      autoCommit: false, // offsets are committed inside each batch's transaction
+      autoCommit: false, // offsets are committed inside each transaction
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
         await this.assignment;
-        // A task dropped after a failed transaction is rebuilt from the changelog; kafkajs then
-        // re-fetches from the last resolved offset, which is the last committed one.
+        // A task dropped after a failed transaction is rebuilt from the changelog.
         if (!this.tasks.has(batch.partition) && this.assigned.includes(batch.partition)) await this.reassign();
         const task = this.tasks.get(batch.partition);
         if (!task || !isRunning() || isStale() || batch.messages.length === 0) return;
-        await this.serialize(task, () => this.processBatch(task, batch.messages));
-        // Committed by the transaction; this only moves kafkajs's fetch position past the batch.
+        try {
+          await this.serialize(task, () => this.processBatch(task, batch.messages, heartbeat));
+        } catch (error) {
+          await this.abandon(task, error);
+          return; // not resolved: the seek decides where consumption resumes
+        }
+        if (isStale()) return;
+        // Only moves kafkajs's fetch position; the offset itself is committed by the transaction.
         resolveOffset(batch.lastOffset());
-        task.caughtUp = Number(batch.offsetLag()) === 0;
+        const lag = Number(batch.offsetLag());
+        task.caughtUp = lag === 0;
+        this.metrics.lag.set({ partition: String(batch.partition) }, lag);
         await heartbeat();
       },
     });
-    this.ticker = setInterval(() => {
-      const now = Date.now();
-      for (const task of this.tasks.values()) {
-        if (!task.caughtUp) continue;
-        this.serialize(task, async () => {
-          task.windows.tick(now);
-          await this.commit(task, task.windows.drain(), [], undefined);
-        }).catch((error: unknown) => this.deps.logger.error({ err: error, partition: task.partition }, 'closing idle windows failed'));
-      }
-    }, TICK_MS);
+    this.ticker = setInterval(() => this.onTick(), Math.min(this.deps.commitIntervalMs, WALL_CLOCK_TICK_MS));
   }
 
   async stop(): Promise<void> {
     clearInterval(this.ticker);
     await this.deps.consumer.disconnect();
     await this.assignment.catch(() => undefined);
+    // Commit what was processed, so a restart does not redo it (it would be exact either way).
+    await Promise.all([...this.tasks.values()].map((task) => this.serialize(task, () => this.commit(task, Date.now())).catch(() => undefined)));
     await Promise.all([...this.tasks.values()].map((task) => this.closeTask(task)));
+  }
+
+  private onTick(): void {
+    const now = Date.now();
+    for (const task of this.tasks.values()) {
+      this.serialize(task, async () => {
+        if (task.caughtUp && now - task.lastWallClockTick >= WALL_CLOCK_TICK_MS) {
+          task.lastWallClockTick = now;
+          task.windows.tick(now);
+          task.monitors.tick(now);
+        }
+        if (now - task.lastCommitAt >= this.deps.commitIntervalMs) await this.commit(task, now);
+      }).catch((error: unknown) => this.abandon(task, error));
+    }
   }
 
   private async ensureChangelogTopic(admin: Admin): Promise<void> {
@@ -172,7 +205,7 @@ export class WindowCountProcessor {
         ],
       }],
     });
-    this.deps.logger.info({ topic: this.changelogTopic, partitions }, 'created the window state changelog topic');
+    this.deps.logger.info({ topic: this.changelogTopic, partitions }, 'created the state changelog topic');
   }
 
   private reassign(): Promise<void> {
@@ -180,7 +213,7 @@ export class WindowCountProcessor {
     return this.assignment;
   }
 
-  /** Drops tasks no longer assigned, restores and opens the new ones. */
+  /** Drops tasks no longer assigned (their uncommitted work is redone by the new owner), opens the new ones. */
   private async assign(partitions: readonly number[]): Promise<void> {
     const wanted = new Set(partitions);
     for (const task of [...this.tasks.values()]) {
@@ -192,46 +225,62 @@ export class WindowCountProcessor {
     const added = partitions.filter((partition) => !this.tasks.has(partition));
     if (added.length === 0) return;
     const started = Date.now();
+    // Fence first: once our producers hold the transactional ids, no zombie can commit state or
+    // offsets for these partitions, so the changelog and committed offsets read next are final.
+    const producers = await Promise.all(added.map((partition) => this.openProducer(partition)));
     const restored = await restorePartitions(this.deps.kafka, this.changelogTopic, added);
-    const lagging = await this.partitionsWithBacklog(added);
-    for (const partition of added) {
+    const positions = await this.committedPositions(added);
+    added.forEach((partition, i) => {
       const windows = new PartitionWindows(this.deps.rules);
+      const monitors = new PartitionMonitors(this.deps.alertRules);
       const state = restored.get(partition);
-      if (state) windows.restore(state.windows.values(), state.streamTime, Date.now());
-      const producer = this.deps.kafka.producer({
-        transactionalId: `${this.deps.applicationId}-${SENSOR_READINGS_TOPIC}-${partition}`,
-        idempotent: true,
-        maxInFlightRequests: 1,
-        allowAutoTopicCreation: false,
-        retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 10_000 },
+      if (state) {
+        windows.restore(state.windows.values(), state.streamTime, Date.now());
+        monitors.restore(state.sensors.values());
+      }
+      const { position, caughtUp } = positions.get(partition)!;
+      this.tasks.set(partition, {
+        partition, windows, monitors, producer: producers[i]!, position, committedPosition: position, caughtUp,
+        deadLetters: [], lateReadings: [], lastCommitAt: Date.now(), lastWallClockTick: 0, serial: Promise.resolve(),
       });
-      await producer.connect(); // initialises the transactional id: fences any zombie holding it
-      this.tasks.set(partition, { partition, windows, producer, caughtUp: !lagging.has(partition), serial: Promise.resolve() });
-    }
+    });
     const records = [...restored.values()].reduce((total, state) => total + state.records, 0);
     const seconds = (Date.now() - started) / 1000;
-    this.restoredRecords.inc(records);
-    this.restoreSeconds.set(seconds);
+    this.metrics.restoredRecords.inc(records);
+    this.metrics.restoreSeconds.set(seconds);
     this.deps.logger.info({ partitions: added, restoredRecords: records, seconds, assigned: [...wanted] }, 'partitions restored and assigned');
   }
 
-  /** Input partitions whose committed offset is behind their end: a backlog to replay first. */
-  private async partitionsWithBacklog(partitions: readonly number[]): Promise<Set<number>> {
+  private async openProducer(partition: number): Promise<Producer> {
+    const producer = this.deps.kafka.producer({
+      transactionalId: `${this.deps.applicationId}-${SENSOR_READINGS_TOPIC}-${partition}`,
+      createPartitioner: Partitioners.DefaultPartitioner, // murmur2, as Java clients place keys
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 10_000 },
+    });
+    await producer.connect(); // initialises the transactional id: fences any zombie holding it
+    return producer;
+  }
+
+  /** Per partition: the committed offset (where the committed state ends), and whether there is a backlog behind it. */
+  private async committedPositions(partitions: readonly number[]): Promise<Map<number, { position: number; caughtUp: boolean }>> {
     const admin = this.deps.kafka.admin();
     await admin.connect();
     try {
       const ends = new Map((await admin.fetchTopicOffsets(SENSOR_READINGS_TOPIC)).map(({ partition, high, low }) => [partition, { high: Number(high), low: Number(low) }]));
       const [committed] = await admin.fetchOffsets({ groupId: this.deps.applicationId, topics: [SENSOR_READINGS_TOPIC] });
-      const position = new Map((committed?.partitions ?? []).map(({ partition, offset }) => [partition, Number(offset)]));
-      const lagging = new Set<number>();
-      for (const partition of partitions) {
-        const end = ends.get(partition);
-        const next = position.get(partition) ?? -1;
-        // -1: nothing committed yet, so consumption starts at the low watermark.
-        const from = next < 0 ? (end?.low ?? 0) : next;
-        if (end && from < end.high) lagging.add(partition);
-      }
-      return lagging;
+      const offsets = new Map((committed?.partitions ?? []).map(({ partition, offset }) => [partition, Number(offset)]));
+      return new Map(
+        partitions.map((partition) => {
+          const end = ends.get(partition) ?? { high: 0, low: 0 };
+          const next = offsets.get(partition) ?? -1;
+          // -1: nothing committed yet, so consumption starts at the low watermark.
+          const position = next < 0 ? end.low : next;
+          return [partition, { position, caughtUp: position >= end.high }];
+        }),
+      );
     } finally {
       await admin.disconnect();
     }
@@ -248,91 +297,145 @@ export class WindowCountProcessor {
     return run;
   }
 
-  private async processBatch(task: PartitionTask, messages: readonly KafkaMessage[]): Promise<void> {
-    const deadLetters: Message[] = [];
+  private async processBatch(task: PartitionTask, messages: readonly KafkaMessage[], heartbeat: () => Promise<void>): Promise<void> {
+    let sinceHeartbeat = 0;
     for (const message of messages) {
-      const rejection = await this.consume(task.windows, message);
-      if (rejection) deadLetters.push(this.deadLetter(task.partition, message, rejection.kind, rejection.reason));
+      const offset = Number(message.offset);
+      if (offset < task.position) continue; // already in the state: redelivered after a rebalance
+      task.position = offset + 1;
+      this.metrics.consumed.inc();
+      await this.consume(task, message);
+      if (++sinceHeartbeat >= HEARTBEAT_EVERY) {
+        sinceHeartbeat = 0;
+        await heartbeat();
+      }
     }
-    const lastOffset = messages[messages.length - 1]!.offset;
-    await this.commit(task, task.windows.drain(), deadLetters, String(Number(lastOffset) + 1));
+    const now = Date.now();
+    if (now - task.lastCommitAt >= this.deps.commitIntervalMs) await this.commit(task, now);
   }
 
-  private async consume(windows: PartitionWindows, message: KafkaMessage): Promise<{ kind: DeadLetterKind; reason: string } | undefined> {
-    if (!message.value) return { kind: 'invalid', reason: 'empty value (tombstone) on the readings topic' };
-    let reading: SensorReading;
-    try {
-      reading = (await this.deps.registry.decode(message.value)) as SensorReading;
-    } catch (error) {
-      return { kind: 'undecodable', reason: `cannot decode Avro value: ${(error as Error).message}` };
+  private async consume(task: PartitionTask, message: KafkaMessage): Promise<void> {
+    const now = Date.now();
+    const decoded = await decodeReading(this.deps.registry, message, now);
+    if (!decoded.ok) {
+      task.deadLetters.push(this.deadLetter(task.partition, message, decoded.rejection.kind, decoded.rejection.reason));
+      return;
     }
-    const invalid = invalidReadingReason(reading, Date.now());
-    if (invalid) return { kind: 'invalid', reason: invalid };
-    const result = windows.add(reading, Date.now());
+    const { reading } = decoded;
+    const result = task.windows.add(reading, now);
     if (result.kind === 'late') {
-      return {
-        kind: 'late',
-        reason: `late: window ${new Date(result.windowStart).toISOString()} closed (stream time ${new Date(result.streamTime).toISOString()}, grace ${this.deps.rules.graceMs} ms)`,
-      };
+      const reason = `window ${new Date(result.windowStart).toISOString()} closed: stream time ${new Date(result.streamTime).toISOString()} passed its end + grace ${this.deps.rules.graceMs} ms`;
+      task.lateReadings.push(withSource('late', task.partition, message, { 'late.reason': reason, 'late.window-start': String(result.windowStart), 'late.stream-time': String(result.streamTime) }));
+      this.metrics.late.inc();
+      return;
     }
-    this.processed.inc();
-    return undefined;
+    task.monitors.observe(reading);
+    this.metrics.processed.inc();
   }
 
   /** `kind` is a fixed category (a metric label); `reason` is the full text for people. */
-  private deadLetter(partition: number, message: KafkaMessage, kind: DeadLetterKind, reason: string): Message {
-    const headers: IHeaders = {
-      ...message.headers,
-      'dlq.kind': kind,
-      'dlq.reason': reason,
-      'dlq.source.topic': SENSOR_READINGS_TOPIC,
-      'dlq.source.partition': String(partition),
-      'dlq.source.offset': message.offset,
-    };
-    this.rejected.inc({ kind });
+  private deadLetter(partition: number, message: KafkaMessage, kind: RejectionKind, reason: string): Message {
+    this.metrics.deadLettered.inc({ kind });
     // Debug, not warn: a burst of bad input must not flood the log; the DLQ topic and the metric carry it.
-    this.deps.logger.debug({ partition, offset: message.offset, reason }, 'reading sent to the DLQ');
-    return { key: message.key, value: message.value, headers, timestamp: message.timestamp };
+    this.deps.logger.debug({ partition, offset: message.offset, kind, reason }, 'record sent to the DLQ');
+    return withSource('dlq', partition, message, { 'dlq.kind': kind, 'dlq.reason': reason });
   }
 
   /**
-   * One transaction: window counts, their changelog records, the stream time, DLQ records and
-   * (for a batch) the next offset to consume. Nothing of it is visible to read_committed
-   * consumers unless all of it is.
+   * After a failed batch or transaction the in-memory state is ahead of what Kafka holds: the
+   * task is dropped and the consumer seeks back to the committed position, so the next batch
+   * rebuilds the partition from its changelog. A fenced producer (another instance owns the
+   * partition now) ends up the same way; the rebalance then takes the partition away.
    */
-  private async commit(task: PartitionTask, windows: readonly WindowCount[], deadLetters: Message[], nextOffset: string | undefined): Promise<void> {
-    if (windows.length === 0 && deadLetters.length === 0 && nextOffset === undefined) return;
-    const { registry } = this.deps;
-    const outputs = await Promise.all(
-      windows.map(async (window) => ({
-        key: await registry.encode(this.keySchemaId, { sensorId: window.sensorId, windowStart: window.windowStart }),
-        value: await registry.encode(this.valueSchemaId, window),
-      })),
-    );
-    const changelog = [...windows.map(windowChangelogRecord), streamTimeChangelogRecord(task.windows.currentStreamTime)].map((record) => ({
-      ...record,
-      partition: task.partition,
-    }));
-    const transaction = await task.producer.transaction();
-    try {
-      if (outputs.length > 0) await transaction.send({ topic: WINDOW_COUNTS_TOPIC, acks: -1, messages: outputs });
-      if (deadLetters.length > 0) await transaction.send({ topic: SENSOR_READINGS_DLQ_TOPIC, acks: -1, messages: deadLetters });
-      await transaction.send({ topic: this.changelogTopic, acks: -1, messages: changelog });
-      if (nextOffset !== undefined) {
-        await transaction.sendOffsets({
-          consumerGroupId: this.deps.applicationId,
-          topics: [{ topic: SENSOR_READINGS_TOPIC, partitions: [{ partition: task.partition, offset: nextOffset }] }],
-        });
-      }
-      await transaction.commit();
-    } catch (error) {
-      await transaction.abort().catch(() => undefined);
-      // The in-memory state is now ahead of what Kafka holds: rebuild it from the changelog and
-      // re-read from the committed offset, by failing the batch (kafkajs restarts the consumer).
-      this.tasks.delete(task.partition);
-      void this.closeTask(task);
-      throw error;
+  private async abandon(task: PartitionTask, error: unknown): Promise<void> {
+    if (this.tasks.get(task.partition) !== task) return;
+    this.tasks.delete(task.partition);
+    this.deps.logger.warn({ err: error, partition: task.partition, committedPosition: task.committedPosition }, 'partition failed: rebuilding it from its changelog');
+    if (this.assigned.includes(task.partition)) {
+      this.deps.consumer.seek({ topic: SENSOR_READINGS_TOPIC, partition: task.partition, offset: String(task.committedPosition) });
     }
-    for (const window of windows) this.emitted.inc({ kind: window.final ? 'final' : 'update' });
+    await task.producer.disconnect().catch(() => undefined);
+    await sleep(ABANDON_BACKOFF_MS); // a broken dependency (registry, broker) must not turn into a hot restore loop
   }
+
+  /** Commits the partition's work since the last commit in one transaction. */
+  private async commit(task: PartitionTask, now: number): Promise<void> {
+    task.lastCommitAt = now;
+    const windows = task.windows.flush(now);
+    const monitors = task.monitors.flush();
+    const deadLetters = task.deadLetters;
+    const lateReadings = task.lateReadings;
+    task.deadLetters = [];
+    task.lateReadings = [];
+    const offsetMoved = task.position !== task.committedPosition;
+    const nothing = windows.changed.length === 0 && windows.emit.length === 0 && monitors.alerts.length === 0 && monitors.changed.length === 0 && !offsetMoved;
+    if (nothing && deadLetters.length === 0 && lateReadings.length === 0) return;
+
+    const { registry } = this.deps;
+    const ids = this.schemaIds;
+    const timer = this.metrics.commitSeconds.startTimer();
+    try {
+      const windowRecords = await Promise.all(
+        windows.emit.map(async (window): Promise<Message> => ({
+          key: await registry.encode(ids.windowKey, { sensorId: window.sensorId, windowStart: window.windowStart }),
+          value: await registry.encode(ids.windowValue, window),
+          headers: window.final ? {} : { [WINDOW_UPDATE_HEADER]: 'true' },
+        })),
+      );
+      const alertRecords = await Promise.all(
+        monitors.alerts.map(async ({ key, value }): Promise<Message> => ({
+          key: await registry.encode(ids.alertKey, key),
+          value: value === null ? null : await registry.encode(ids.alertValue, value),
+        })),
+      );
+      const changelog = [
+        ...windows.changed.map(windowChangelogRecord),
+        ...monitors.changed.map(({ sensorId, state }) => sensorChangelogRecord(sensorId, state)),
+        streamTimeChangelogRecord(task.windows.currentStreamTime),
+      ].map((record) => ({ ...record, partition: task.partition }));
+
+      const transaction = await task.producer.transaction();
+      try {
+        const sends: Array<[string, Message[]]> = [
+          [WINDOW_COUNTS_TOPIC, windowRecords],
+          [ALERTS_TOPIC, alertRecords],
+          [SENSOR_READINGS_DLQ_TOPIC, deadLetters],
+          [LATE_READINGS_TOPIC, lateReadings],
+          [this.changelogTopic, changelog],
+        ];
+        for (const [topic, messages] of sends) if (messages.length > 0) await transaction.send({ topic, acks: -1, messages });
+        if (offsetMoved) {
+          await transaction.sendOffsets({
+            consumerGroupId: this.deps.applicationId,
+            topics: [{ topic: SENSOR_READINGS_TOPIC, partitions: [{ partition: task.partition, offset: String(task.position) }] }],
+          });
+        }
+        await transaction.commit();
+      } catch (error) {
+        await transaction.abort().catch(() => undefined);
+        throw error;
+      }
+    } finally {
+      timer();
+    }
+    task.committedPosition = task.position;
+    for (const window of windows.emit) this.metrics.windowRecords.inc({ kind: window.final ? 'final' : 'update' });
+    for (const alert of monitors.alerts) this.metrics.alertRecords.inc({ state: alert.value?.state ?? 'tombstone' });
+  }
+}
+
+/** The original record (key, value, timestamp, headers) plus `headers` and `<prefix>.source.*` naming where it came from. */
+function withSource(prefix: 'dlq' | 'late', partition: number, message: KafkaMessage, headers: IHeaders): Message {
+  return {
+    key: message.key,
+    value: message.value,
+    timestamp: message.timestamp,
+    headers: {
+      ...message.headers,
+      ...headers,
+      [`${prefix}.source.topic`]: SENSOR_READINGS_TOPIC,
+      [`${prefix}.source.partition`]: String(partition),
+      [`${prefix}.source.offset`]: message.offset,
+    },
+  };
 }

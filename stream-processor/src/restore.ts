@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { CatchUp } from '@iot/runtime';
-import { foldChangelog, type RestoredState } from './window-state-changelog.ts';
+import { foldChangelog, type RestoredState } from './state-changelog.ts';
 
 const RESTORE_TIMEOUT_MS = 120_000;
 

@@ -27,6 +27,11 @@ export interface WindowCount {
    * True once the window has closed: this is its last value.
    */
   'final'?: (boolean);
+  /**
+   * Earliest and latest reading timestamps in the window, epoch milliseconds (UTC).
+   */
+  'firstEventTimeMs'?: (number | string | Long);
+  'lastEventTimeMs'?: (number | string | Long);
 }
 
 /**
@@ -54,4 +59,9 @@ export interface WindowCount__Output {
    * True once the window has closed: this is its last value.
    */
   'final': (boolean);
+  /**
+   * Earliest and latest reading timestamps in the window, epoch milliseconds (UTC).
+   */
+  'firstEventTimeMs': (number);
+  'lastEventTimeMs': (number);
 }

@@ -1,0 +1,93 @@
+import type { KafkaMessage } from 'kafkajs';
+import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import type { SensorReading } from '@iot/contracts';
+
+/** Why a record cannot be processed: a fixed category (a metric label and the `dlq.kind` header). */
+export type RejectionKind =
+  | 'missing-key'
+  | 'missing-value'
+  | 'bad-magic-byte'
+  | 'unknown-schema'
+  | 'undecodable'
+  | 'key-mismatch'
+  | 'invalid-field'
+  | 'invalid-value'
+  | 'invalid-timestamp';
+
+export interface Rejection {
+  readonly kind: RejectionKind;
+  /** The full explanation, for people (the `dlq.reason` header). */
+  readonly reason: string;
+}
+
+export type Decoded = { ok: true; reading: SensorReading } | { ok: false; rejection: Rejection };
+
+const MAX_CLOCK_SKEW_MS = 24 * 3600 * 1000;
+const EARLIEST = Date.UTC(2000, 0, 1);
+const MAGIC_BYTE = 0;
+
+const reject = (kind: RejectionKind, reason: string): Decoded => ({ ok: false, rejection: { kind, reason } });
+
+/**
+ * Turns a record of iot.sensor-readings into a reading, or says exactly why it cannot be one:
+ * Confluent framing (magic byte 0, 4-byte schema id), a schema the registry knows, Avro that
+ * decodes, a key equal to the reading's sensorId (else the sensor's state would be split over
+ * partitions), and the field checks of `invalidReading`. Throws only when the registry cannot
+ * be asked, which is not the record's fault.
+ */
+export async function decodeReading(registry: SchemaRegistry, message: KafkaMessage, now: number): Promise<Decoded> {
+  if (!message.key || message.key.length === 0) return reject('missing-key', 'record has no key (the key must be the sensorId)');
+  if (!message.value) return reject('missing-value', 'record has no value (a tombstone on the readings topic)');
+  const keyFraming = framingProblem(message.key, 'key');
+  if (keyFraming) return { ok: false, rejection: keyFraming };
+  const valueFraming = framingProblem(message.value, 'value');
+  if (valueFraming) return { ok: false, rejection: valueFraming };
+  for (const [part, bytes] of [['key', message.key], ['value', message.value]] as const) {
+    const schemaId = bytes.readInt32BE(1);
+    try {
+      await registry.getSchema(schemaId);
+    } catch (error) {
+      // Only "not found" is the record's fault; an unreachable registry is ours: throw, and retry the batch.
+      if ((error as { status?: number }).status !== 404) throw error;
+      return reject('unknown-schema', `${part} schema id ${schemaId} is not in the schema registry`);
+    }
+  }
+  let key: unknown;
+  let reading: SensorReading;
+  try {
+    key = await registry.decode(message.key);
+  } catch (error) {
+    return reject('undecodable', `key does not decode with its schema: ${(error as Error).message}`);
+  }
+  try {
+    reading = (await registry.decode(message.value)) as SensorReading;
+  } catch (error) {
+    return reject('undecodable', `value does not decode with its schema: ${(error as Error).message}`);
+  }
+  const invalid = invalidReading(reading, now);
+  if (invalid) return { ok: false, rejection: invalid };
+  if (key !== reading.sensorId) return reject('key-mismatch', `key ${JSON.stringify(key)} differs from sensorId ${JSON.stringify(reading.sensorId)}`);
+  return { ok: true, reading };
+}
+
+function framingProblem(bytes: Buffer, part: 'key' | 'value'): Rejection | undefined {
+  if (bytes.length < 5) return { kind: 'undecodable', reason: `${part} is ${bytes.length} bytes, too short for a schema registry frame (magic byte + 4-byte schema id)` };
+  if (bytes[0] !== MAGIC_BYTE) return { kind: 'bad-magic-byte', reason: `${part} starts with byte 0x${bytes[0]!.toString(16).padStart(2, '0')}, not the schema registry magic byte 0x00` };
+  return undefined;
+}
+
+/** Checks a decoded reading beyond what Avro guarantees (a value decoded with another record schema, NaN, absurd times). */
+export function invalidReading(reading: SensorReading, now: number): Rejection | undefined {
+  if (reading === null || typeof reading !== 'object') return { kind: 'invalid-field', reason: 'value is not a SensorReading record' };
+  for (const field of ['sensorId', 'sensorType', 'siteId', 'unit'] as const) {
+    if (typeof reading[field] !== 'string') return { kind: 'invalid-field', reason: `${field} is missing: not a SensorReading (decoded with another schema?)` };
+  }
+  for (const field of ['sensorId', 'sensorType', 'siteId'] as const) {
+    if (reading[field].trim() === '') return { kind: 'invalid-field', reason: `${field} is empty` };
+  }
+  if (typeof reading.value !== 'number' || !Number.isFinite(reading.value)) return { kind: 'invalid-value', reason: `value is not a finite number (${reading.value})` };
+  if (typeof reading.timestamp !== 'number' || !Number.isSafeInteger(reading.timestamp)) return { kind: 'invalid-timestamp', reason: `timestamp ${reading.timestamp} is not an integer` };
+  if (reading.timestamp < EARLIEST) return { kind: 'invalid-timestamp', reason: `timestamp ${reading.timestamp} is before 2000-01-01` };
+  if (reading.timestamp > now + MAX_CLOCK_SKEW_MS) return { kind: 'invalid-timestamp', reason: `timestamp ${new Date(reading.timestamp).toISOString()} is more than a day in the future` };
+  return undefined;
+}
