@@ -18,7 +18,25 @@ import { restorePartitions } from './restore.ts';
 import { PartitionMonitors } from './sensor-monitors.ts';
 import { sensorChangelogRecord, streamTimeChangelogRecord, windowChangelogRecord } from './state-changelog.ts';
 
+/** The topics the processor reads and writes; the contract's by default, others in benchmarks. */
+export interface ProcessorTopics {
+  readonly readings: string;
+  readonly windowCounts: string;
+  readonly alerts: string;
+  readonly deadLetters: string;
+  readonly lateReadings: string;
+}
+
+export const CONTRACT_TOPICS: ProcessorTopics = {
+  readings: SENSOR_READINGS_TOPIC,
+  windowCounts: WINDOW_COUNTS_TOPIC,
+  alerts: ALERTS_TOPIC,
+  deadLetters: SENSOR_READINGS_DLQ_TOPIC,
+  lateReadings: LATE_READINGS_TOPIC,
+};
+
 export interface ProcessorDeps {
+  readonly topics?: ProcessorTopics;
   readonly kafka: Kafka;
   readonly consumer: Consumer;
   readonly registry: SchemaRegistry;
@@ -92,10 +110,12 @@ export class StreamProcessor {
   private readonly schemaIds = { windowKey: 0, windowValue: 0, alertKey: 0, alertValue: 0 };
   private ticker: NodeJS.Timeout | undefined;
   private readonly changelogTopic: string;
+  private readonly topics: ProcessorTopics;
   private readonly metrics;
 
   constructor(private readonly deps: ProcessorDeps) {
     this.changelogTopic = changelogTopicOf(deps.applicationId);
+    this.topics = deps.topics ?? CONTRACT_TOPICS;
     const registers = [deps.metrics];
     const tasks = this.tasks;
     const sum = (of: (task: PartitionTask) => number) => [...tasks.values()].reduce((total, task) => total + of(task), 0);
@@ -118,10 +138,10 @@ export class StreamProcessor {
 
   async start(): Promise<void> {
     const { consumer, registryUrl, kafka } = this.deps;
-    this.schemaIds.windowKey = await registerSchema(registryUrl, WINDOW_COUNTS_TOPIC, 'key', AVRO_SCHEMAS.windowCountKey);
-    this.schemaIds.windowValue = await registerSchema(registryUrl, WINDOW_COUNTS_TOPIC, 'value', AVRO_SCHEMAS.windowCount);
-    this.schemaIds.alertKey = await registerSchema(registryUrl, ALERTS_TOPIC, 'key', AVRO_SCHEMAS.alertKey);
-    this.schemaIds.alertValue = await registerSchema(registryUrl, ALERTS_TOPIC, 'value', AVRO_SCHEMAS.alert);
+    this.schemaIds.windowKey = await registerSchema(registryUrl, this.topics.windowCounts, 'key', AVRO_SCHEMAS.windowCountKey);
+    this.schemaIds.windowValue = await registerSchema(registryUrl, this.topics.windowCounts, 'value', AVRO_SCHEMAS.windowCount);
+    this.schemaIds.alertKey = await registerSchema(registryUrl, this.topics.alerts, 'key', AVRO_SCHEMAS.alertKey);
+    this.schemaIds.alertValue = await registerSchema(registryUrl, this.topics.alerts, 'value', AVRO_SCHEMAS.alert);
     const admin = kafka.admin();
     await admin.connect();
     try {
@@ -131,11 +151,11 @@ export class StreamProcessor {
     }
 
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-      this.assigned = payload.memberAssignment[SENSOR_READINGS_TOPIC] ?? [];
+      this.assigned = payload.memberAssignment[this.topics.readings] ?? [];
       // A failure surfaces again in the next batch, which awaits the same promise.
       this.reassign().catch((error: unknown) => this.deps.logger.error({ err: error }, 'restoring assigned partitions failed'));
     });
-    await consumer.subscribe({ topic: SENSOR_READINGS_TOPIC, fromBeginning: true });
+    await consumer.subscribe({ topic: this.topics.readings, fromBeginning: true });
     await consumer.run({
       autoCommit: false, // offsets are committed inside each transaction
       eachBatchAutoResolve: false,
@@ -187,9 +207,9 @@ export class StreamProcessor {
   }
 
   private async ensureChangelogTopic(admin: Admin): Promise<void> {
-    const [input] = (await admin.fetchTopicMetadata({ topics: [SENSOR_READINGS_TOPIC] })).topics;
+    const [input] = (await admin.fetchTopicMetadata({ topics: [this.topics.readings] })).topics;
     const partitions = input?.partitions.length ?? 0;
-    if (partitions === 0) throw new Error(`input topic ${SENSOR_READINGS_TOPIC} has no partitions (was the stack provisioned?)`);
+    if (partitions === 0) throw new Error(`input topic ${this.topics.readings} has no partitions (was the stack provisioned?)`);
     if ((await admin.listTopics()).includes(this.changelogTopic)) return;
     await admin.createTopics({
       waitForLeaders: true,
@@ -253,7 +273,7 @@ export class StreamProcessor {
 
   private async openProducer(partition: number): Promise<Producer> {
     const producer = this.deps.kafka.producer({
-      transactionalId: `${this.deps.applicationId}-${SENSOR_READINGS_TOPIC}-${partition}`,
+      transactionalId: `${this.deps.applicationId}-${this.topics.readings}-${partition}`,
       createPartitioner: Partitioners.DefaultPartitioner, // murmur2, as Java clients place keys
       idempotent: true,
       maxInFlightRequests: 1,
@@ -269,8 +289,8 @@ export class StreamProcessor {
     const admin = this.deps.kafka.admin();
     await admin.connect();
     try {
-      const ends = new Map((await admin.fetchTopicOffsets(SENSOR_READINGS_TOPIC)).map(({ partition, high, low }) => [partition, { high: Number(high), low: Number(low) }]));
-      const [committed] = await admin.fetchOffsets({ groupId: this.deps.applicationId, topics: [SENSOR_READINGS_TOPIC] });
+      const ends = new Map((await admin.fetchTopicOffsets(this.topics.readings)).map(({ partition, high, low }) => [partition, { high: Number(high), low: Number(low) }]));
+      const [committed] = await admin.fetchOffsets({ groupId: this.deps.applicationId, topics: [this.topics.readings] });
       const offsets = new Map((committed?.partitions ?? []).map(({ partition, offset }) => [partition, Number(offset)]));
       return new Map(
         partitions.map((partition) => {
@@ -325,7 +345,7 @@ export class StreamProcessor {
     const result = task.windows.add(reading, now);
     if (result.kind === 'late') {
       const reason = `window ${new Date(result.windowStart).toISOString()} closed: stream time ${new Date(result.streamTime).toISOString()} passed its end + grace ${this.deps.rules.graceMs} ms`;
-      task.lateReadings.push(withSource('late', task.partition, message, { 'late.reason': reason, 'late.window-start': String(result.windowStart), 'late.stream-time': String(result.streamTime) }));
+      task.lateReadings.push(withSource('late', this.topics.readings, task.partition, message, { 'late.reason': reason, 'late.window-start': String(result.windowStart), 'late.stream-time': String(result.streamTime) }));
       this.metrics.late.inc();
       return;
     }
@@ -338,7 +358,7 @@ export class StreamProcessor {
     this.metrics.deadLettered.inc({ kind });
     // Debug, not warn: a burst of bad input must not flood the log; the DLQ topic and the metric carry it.
     this.deps.logger.debug({ partition, offset: message.offset, kind, reason }, 'record sent to the DLQ');
-    return withSource('dlq', partition, message, { 'dlq.kind': kind, 'dlq.reason': reason });
+    return withSource('dlq', this.topics.readings, partition, message, { 'dlq.kind': kind, 'dlq.reason': reason });
   }
 
   /**
@@ -352,7 +372,7 @@ export class StreamProcessor {
     this.tasks.delete(task.partition);
     this.deps.logger.warn({ err: error, partition: task.partition, committedPosition: task.committedPosition }, 'partition failed: rebuilding it from its changelog');
     if (this.assigned.includes(task.partition)) {
-      this.deps.consumer.seek({ topic: SENSOR_READINGS_TOPIC, partition: task.partition, offset: String(task.committedPosition) });
+      this.deps.consumer.seek({ topic: this.topics.readings, partition: task.partition, offset: String(task.committedPosition) });
     }
     await task.producer.disconnect().catch(() => undefined);
     await sleep(ABANDON_BACKOFF_MS); // a broken dependency (registry, broker) must not turn into a hot restore loop
@@ -397,17 +417,17 @@ export class StreamProcessor {
       const transaction = await task.producer.transaction();
       try {
         const sends: Array<[string, Message[]]> = [
-          [WINDOW_COUNTS_TOPIC, windowRecords],
-          [ALERTS_TOPIC, alertRecords],
-          [SENSOR_READINGS_DLQ_TOPIC, deadLetters],
-          [LATE_READINGS_TOPIC, lateReadings],
+          [this.topics.windowCounts, windowRecords],
+          [this.topics.alerts, alertRecords],
+          [this.topics.deadLetters, deadLetters],
+          [this.topics.lateReadings, lateReadings],
           [this.changelogTopic, changelog],
         ];
         for (const [topic, messages] of sends) if (messages.length > 0) await transaction.send({ topic, acks: -1, messages });
         if (offsetMoved) {
           await transaction.sendOffsets({
             consumerGroupId: this.deps.applicationId,
-            topics: [{ topic: SENSOR_READINGS_TOPIC, partitions: [{ partition: task.partition, offset: String(task.position) }] }],
+            topics: [{ topic: this.topics.readings, partitions: [{ partition: task.partition, offset: String(task.position) }] }],
           });
         }
         await transaction.commit();
@@ -425,7 +445,7 @@ export class StreamProcessor {
 }
 
 /** The original record (key, value, timestamp, headers) plus `headers` and `<prefix>.source.*` naming where it came from. */
-function withSource(prefix: 'dlq' | 'late', partition: number, message: KafkaMessage, headers: IHeaders): Message {
+function withSource(prefix: 'dlq' | 'late', topic: string, partition: number, message: KafkaMessage, headers: IHeaders): Message {
   return {
     key: message.key,
     value: message.value,
@@ -433,7 +453,7 @@ function withSource(prefix: 'dlq' | 'late', partition: number, message: KafkaMes
     headers: {
       ...message.headers,
       ...headers,
-      [`${prefix}.source.topic`]: SENSOR_READINGS_TOPIC,
+      [`${prefix}.source.topic`]: topic,
       [`${prefix}.source.partition`]: String(partition),
       [`${prefix}.source.offset`]: message.offset,
     },
