@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { Kafka, logLevel } from 'kafkajs';
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import type { TallyFile } from '@iot/contracts';
 import { loadStackConfig, serviceEnv } from '@iot/stack';
 
@@ -69,4 +71,59 @@ export async function produceReadings(options: {
     { cwd: join(REPO_ROOT, 'producers'), env: { ...process.env, ...serviceEnv(stack) }, timeout: (options.durationS + 60) * 1000 },
   );
   return JSON.parse(readFileSync(options.tallyFile, 'utf8')) as TallyFile;
+}
+
+export const kafka = new Kafka({ clientId: 'e2e', brokers: [stack.kafkaBootstrap], logLevel: logLevel.NOTHING });
+export const registry = new SchemaRegistry({ host: stack.registryCcompatUrl });
+
+export interface TopicRecord<K, V> {
+  key: K;
+  value: V | null;
+  headers: Record<string, string>;
+  partition: number;
+  offset: string;
+}
+
+/**
+ * Follows a topic from its beginning (read_committed, a throwaway group) and keeps the records
+ * `select` returns a value for, until `done(records)` holds or the time is up. Keys and values
+ * are schema-registry Avro unless `raw` is set.
+ */
+export async function collectFromTopic<K, V>(
+  topic: string,
+  options: { select: (key: K, value: V | null) => boolean; done: (records: Array<TopicRecord<K, V>>) => boolean; timeoutMs: number; raw?: boolean },
+): Promise<Array<TopicRecord<K, V>>> {
+  const groupId = uniquePrefix('e2e-reader');
+  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 250 });
+  const records: Array<TopicRecord<K, V>> = [];
+  const decode = async (bytes: Buffer | null): Promise<unknown> => {
+    if (bytes === null) return null;
+    if (options.raw) return bytes;
+    try {
+      return await registry.decode(bytes);
+    } catch {
+      return undefined; // not Avro (another test's garbage): never selected
+    }
+  };
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message, partition }) => {
+        const key = (await decode(message.key)) as K;
+        const value = (await decode(message.value)) as V | null;
+        if (key === undefined || value === undefined || !options.select(key, value)) return;
+        const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([name, header]) => [name, String(header)]));
+        records.push({ key, value, headers, partition, offset: message.offset });
+      },
+    });
+    await waitFor(`records on ${topic}`, async () => (options.done(records) ? true : undefined), options.timeoutMs, 250);
+    return records;
+  } finally {
+    await consumer.disconnect();
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.deleteGroups([groupId]).catch(() => undefined);
+    await admin.disconnect();
+  }
 }

@@ -47,9 +47,12 @@ export interface WindowCount {
   max: number;
   sum: number;
   mean: number;
-  /** Earliest and latest reading timestamps in the window (epoch ms). */
-  firstEventTime: number;
-  lastEventTime: number;
+  /**
+   * Earliest and latest reading timestamps in the window (epoch ms). Nullable with default
+   * null so the schema evolved compatibly; null only on records written before they existed.
+   */
+  firstEventTime: number | null;
+  lastEventTime: number | null;
   final: boolean;
 }
 

@@ -71,8 +71,8 @@ export class PartitionWindows {
       value.max = Math.max(value.max, reading.value);
       value.sum += reading.value;
       value.mean = value.sum / value.count;
-      value.firstEventTime = Math.min(value.firstEventTime, reading.timestamp);
-      value.lastEventTime = Math.max(value.lastEventTime, reading.timestamp);
+      value.firstEventTime = Math.min(value.firstEventTime ?? reading.timestamp, reading.timestamp);
+      value.lastEventTime = Math.max(value.lastEventTime ?? reading.timestamp, reading.timestamp);
       window.unemitted = true;
       window.unsaved = true;
     } else {

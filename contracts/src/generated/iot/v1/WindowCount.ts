@@ -28,7 +28,8 @@ export interface WindowCount {
    */
   'final'?: (boolean);
   /**
-   * Earliest and latest reading timestamps in the window, epoch milliseconds (UTC).
+   * Earliest and latest reading timestamps in the window, epoch milliseconds (UTC); 0 when
+   * unknown (windows written before these fields existed).
    */
   'firstEventTimeMs'?: (number | string | Long);
   'lastEventTimeMs'?: (number | string | Long);
@@ -60,7 +61,8 @@ export interface WindowCount__Output {
    */
   'final': (boolean);
   /**
-   * Earliest and latest reading timestamps in the window, epoch milliseconds (UTC).
+   * Earliest and latest reading timestamps in the window, epoch milliseconds (UTC); 0 when
+   * unknown (windows written before these fields existed).
    */
   'firstEventTimeMs': (number);
   'lastEventTimeMs': (number);

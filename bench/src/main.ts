@@ -1,0 +1,257 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { createKafka, createLogger, createRegistry, envVar, parseEnv } from '@iot/runtime';
+import { runRestore, type RestoreResult } from './restore-bench.ts';
+import { grouped, mib, ms, Resources, StackDownError, checkStack, round } from './support.ts';
+import { runThroughput, type ThroughputResult } from './throughput.ts';
+
+const HELP = `Usage: npm run bench [-- options]
+
+Benchmarks against the running local stack (start it with \`npm run stack -- up\`):
+  1. throughput: readings/s processed by ONE StreamProcessor with exactly-once on, from a
+     pre-filled 6-partition input topic until its offsets are committed;
+  2. restore: time to rebuild a partition's state with restorePartitions() from a changelog.
+Every topic, consumer group and schema subject it creates is unique to the run and deleted at
+the end. Results are printed and written as JSON under ${join(tmpdir(), 'iot-bench')}.
+
+Options:
+  --readings N            readings to pre-fill and process (default 300000)
+  --sensors N             sensors in the throughput fleet (default 1000; readings 10 ms apart)
+  --commit-interval-ms N  the processor's commit interval (default 100, as in production)
+  --changelog-records N   changelog records to restore from (default 1000000)
+  --changelog-sensors N   sensors in the changelog (default 10000)
+  --restore-runs N        restores to time (default 3)
+  --only WHICH            throughput | restore (default: both)
+  -h, --help              this help
+
+Connection settings come from env vars: KAFKA_BROKERS (127.0.0.1:9092),
+SCHEMA_REGISTRY_URL (http://127.0.0.1:8081/apis/ccompat/v7).
+`;
+
+const loadConfig = () =>
+  parseEnv('bench', z.object({
+    KAFKA_BROKERS: envVar.brokers('127.0.0.1:9092'),
+    SCHEMA_REGISTRY_URL: envVar.url('http://127.0.0.1:8081/apis/ccompat/v7'),
+  }));
+
+function positiveInt(name: string, text: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`--${name}: expected a positive integer, got "${text}"`);
+  return value;
+}
+
+function parseOptions(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      readings: { type: 'string', default: '300000' },
+      sensors: { type: 'string', default: '1000' },
+      'commit-interval-ms': { type: 'string', default: '100' },
+      'changelog-records': { type: 'string', default: '1000000' },
+      'changelog-sensors': { type: 'string', default: '10000' },
+      'restore-runs': { type: 'string', default: '3' },
+      only: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.only !== undefined && values.only !== 'throughput' && values.only !== 'restore') throw new Error(`--only: expected throughput or restore, got "${values.only}"`);
+  return {
+    help: values.help,
+    readings: positiveInt('readings', values.readings),
+    sensors: positiveInt('sensors', values.sensors),
+    commitIntervalMs: positiveInt('commit-interval-ms', values['commit-interval-ms']),
+    changelogRecords: positiveInt('changelog-records', values['changelog-records']),
+    changelogSensors: positiveInt('changelog-sensors', values['changelog-sensors']),
+    restoreRuns: positiveInt('restore-runs', values['restore-runs']),
+    throughput: values.only !== 'restore',
+    restore: values.only !== 'throughput',
+  };
+}
+
+const progress = (line: string): void => void process.stderr.write(`${line}\n`);
+
+/**
+ * Ctrl-C aborts the run (the cleanup in `finally` still deletes what it created). Wrappers
+ * (npm, tsx) relay the terminal's signal again, so copies within a second are ignored; a later
+ * one exits at once.
+ */
+function abortOnInterrupt(): AbortSignal {
+  const controller = new AbortController();
+  let firstAt: number | undefined;
+  const handle = (): void => {
+    if (firstAt === undefined) {
+      firstAt = Date.now();
+      progress('interrupted: cleaning up (Ctrl-C again to exit at once)');
+      controller.abort(new Error('interrupted'));
+    } else if (Date.now() - firstAt > 1000) {
+      process.exit(130);
+    }
+  };
+  process.on('SIGINT', handle);
+  process.on('SIGTERM', handle);
+  return controller.signal;
+}
+
+function machine() {
+  const cores = cpus();
+  return {
+    cpuModel: cores[0]?.model.trim() ?? 'unknown',
+    cpus: cores.length,
+    memoryGiB: round(totalmem() / 1024 ** 3, 1),
+    node: process.version,
+    kernel: release(),
+    loadAverageAtStart: loadavg().map((load) => round(load, 2)),
+  };
+}
+
+function printThroughput(result: ThroughputResult): void {
+  const tx = result.metrics.transactions;
+  const lines = [
+    `Throughput: ONE StreamProcessor, exactly-once (a transaction per partition every ${result.commitIntervalMs} ms)`,
+    `  input                 ${grouped(result.readings)} readings, ${result.sensors} sensors, ${result.partitions} partitions, ${round(result.fill.eventTimeSpanSeconds / 60, 1)} min of event time`,
+    `  readings/s            ${grouped(result.readingsPerSecond)}   (${result.seconds.toFixed(1)} s from start() to committed end offsets)`,
+    `  steady-state          ${grouped(result.processingReadingsPerSecond)} readings/s over ${result.processingSeconds.toFixed(1)} s (start-up before the first batch: ${result.startupSeconds.toFixed(2)} s)`,
+    `  transactions          ${grouped(tx.count)} committed; commit latency p50 ${ms(tx.p50)}, p90 ${ms(tx.p90)}, p99 ${ms(tx.p99)}, mean ${ms(tx.mean)} (bucket-interpolated)`,
+    `  output                window records ${JSON.stringify(result.metrics.windowRecords)}, alert records ${JSON.stringify(result.metrics.alertRecords)}, DLQ ${JSON.stringify(result.metrics.deadLettered)}, late ${result.metrics.late}`,
+    `  check                 consumed ${grouped(result.metrics.consumed)} == ${grouped(result.readings)}: ${result.verified.consumedEqualsReadings ? 'OK' : 'MISMATCH'}; processed ${grouped(result.metrics.processed)}: ${result.verified.processedEqualsReadings ? 'OK' : 'MISMATCH'}`,
+    `  process RSS           ${Math.round(result.rss.beforeStartMiB)} MiB before start, peak ${Math.round(result.rss.peakMiB)} MiB (sampled every 250 ms)`,
+    `  pre-fill (unmeasured) ${result.fill.seconds.toFixed(1)} s, ${grouped(result.fill.readingsPerSecond)} readings/s produced`,
+    `  processor log         ${Object.keys(result.processorLog.counts).length === 0 ? 'no warnings or errors' : JSON.stringify(result.processorLog.counts)} (${result.processorLog.file})`,
+    ...result.processorLog.messages.slice(0, 8).map(({ message, count }) => `                        ${count} x ${message}`),
+  ];
+  console.log(lines.join('\n'));
+}
+
+function printRestore(result: RestoreResult): void {
+  const { written } = result;
+  const secondsList = result.runs.map((run) => run.seconds);
+  const lines = [
+    `Restore: restorePartitions(kafka, changelog, [0]) from ${grouped(written.records)} changelog records`,
+    `  changelog             ${Object.entries(written.byKind).map(([kind, count]) => `${kind} ${grouped(count)}`).join(', ')}`,
+    `                        ${grouped(written.distinctKeys)} distinct keys, ${mib(written.payloadMiB * 1048576)} MiB of keys+values, ${round(written.eventTimeSpanSeconds / 60, 1)} min of event time; never compacted during the bench`,
+    ...result.runs.map((run, i) => `  run ${i + 1}                 ${run.seconds.toFixed(2)} s, ${grouped(run.recordsPerSecond)} records/s -> ${grouped(run.openWindows)} open windows, ${grouped(run.sensors)} sensors; state ${run.stateMatches ? 'OK' : 'MISMATCH'}; RSS peak ${Math.round(run.rssPeakMiB)} MiB`),
+    `  best / median         ${Math.min(...secondsList).toFixed(2)} s / ${[...secondsList].sort((a, b) => a - b)[Math.floor(secondsList.length / 2)]!.toFixed(2)} s`,
+    `  (writing the changelog, unmeasured: ${written.produceSeconds.toFixed(1)} s)`,
+  ];
+  console.log(lines.join('\n'));
+}
+
+async function main(): Promise<number> {
+  let options;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    console.error(`bench: ${(error as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    console.error(`bench: ${(error as Error).message}`);
+    return 2;
+  }
+  if (options.help) {
+    console.log(HELP);
+    return 0;
+  }
+  await checkStack(config.KAFKA_BROKERS, config.SCHEMA_REGISTRY_URL);
+
+  const signal = abortOnInterrupt();
+  const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+  const outDir = join(tmpdir(), 'iot-bench');
+  mkdirSync(outDir, { recursive: true });
+  const env = machine();
+  progress(`bench run ${runId} on ${env.cpus} x ${env.cpuModel}, ${env.memoryGiB} GiB, node ${env.node}; load average ${env.loadAverageAtStart.join(' ')}`);
+
+  const harnessLogger = createLogger('bench', 'warn');
+  const kafka = createKafka(`bench-${runId}`, config.KAFKA_BROKERS, harnessLogger);
+  const registry = createRegistry(config.SCHEMA_REGISTRY_URL);
+  const admin = kafka.admin();
+  await admin.connect();
+  const resources = new Resources();
+  const results: { runId: string; startedAt: string; machine: typeof env; options: typeof options; throughput?: ThroughputResult; restore?: RestoreResult; cleanupProblems?: string[] } = {
+    runId,
+    startedAt: new Date().toISOString(),
+    machine: env,
+    options,
+  };
+  let failed = false;
+  try {
+    if (options.throughput) {
+      results.throughput = await runThroughput(
+        {
+          runId,
+          readings: options.readings,
+          sensors: options.sensors,
+          spacingMs: 10,
+          commitIntervalMs: options.commitIntervalMs,
+          brokers: config.KAFKA_BROKERS,
+          registryUrl: config.SCHEMA_REGISTRY_URL,
+          logFile: join(outDir, `processor-${runId}.log`),
+          signal,
+          progress,
+        },
+        resources,
+        { kafka, admin, registry },
+      );
+    }
+    if (options.restore) {
+      results.restore = await runRestore(
+        {
+          runId,
+          records: options.changelogRecords,
+          sensors: options.changelogSensors,
+          runs: options.restoreRuns,
+          signal,
+          progress,
+          collectGarbage: () => (globalThis as { gc?: () => void }).gc?.(),
+        },
+        resources,
+        { kafka, admin },
+      );
+    }
+  } catch (error) {
+    failed = true;
+    console.error(`bench: failed: ${(error as Error).stack ?? String(error)}`);
+  } finally {
+    progress(`cleaning up: ${resources.topics.size} topics, ${resources.groups.size} groups, ${resources.subjectTopics.size * 2} schema subjects`);
+    results.cleanupProblems = await resources.delete(admin, config.SCHEMA_REGISTRY_URL);
+    for (const problem of results.cleanupProblems) progress(`  cleanup: ${problem}`);
+    await admin.disconnect();
+  }
+
+  const file = join(outDir, `results-${runId}.json`);
+  const json = `${JSON.stringify(results, null, 2)}\n`;
+  writeFileSync(file, json);
+  writeFileSync(join(outDir, 'latest.json'), json);
+  console.log('');
+  console.log(`=== bench ${runId}: ${env.cpus} x ${env.cpuModel}, ${env.memoryGiB} GiB RAM, node ${env.node}; load average at start ${env.loadAverageAtStart.join(' ')} ===`);
+  if (results.throughput) printThroughput(results.throughput);
+  if (results.restore) printRestore(results.restore);
+  console.log(`results: ${file} (also ${join(outDir, 'latest.json')})`);
+  if (failed) return 1;
+  const checks = [
+    results.throughput?.verified.consumedEqualsReadings ?? true,
+    results.throughput?.verified.processedEqualsReadings ?? true,
+    ...(results.restore?.runs.map((run) => run.stateMatches) ?? []),
+  ];
+  if (checks.includes(false)) {
+    console.error('bench: a correctness check failed (see above)');
+    return 1;
+  }
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`bench: ${error instanceof StackDownError ? error.message : ((error as Error).stack ?? String(error))}`);
+    process.exit(1);
+  },
+);

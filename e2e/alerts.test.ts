@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { test } from 'node:test';
+import { Partitioners } from 'kafkajs';
+import { ALERTS_TOPIC, AVRO_SCHEMAS, SENSOR_READINGS_TOPIC, type Alert, type AlertKey, type AlertRule, type SensorReading } from '@iot/contracts';
+import { registerSchema } from '@iot/runtime';
+import { serviceEnv } from '@iot/stack';
+import { collectFromTopic, kafka, registry, REPO_ROOT, stack, uniquePrefix, waitFor } from './support.ts';
+
+// The processor's default rules: temperature range −10..45 °C (3 readings to raise, 3 to clear),
+// rate limit 2 °C/s, z-score after 30 readings of warm-up, silence after 30 s.
+test('a scripted temperature sensor raises, refreshes and clears one alert per detector on iot.alerts, and `alerts tail` shows them', { timeout: 180_000 }, async () => {
+  const prefix = uniquePrefix('e2e-alerts');
+  const sensorId = `${prefix}temp`;
+  const keyId = await registerSchema(stack.registryCcompatUrl, SENSOR_READINGS_TOPIC, 'key', AVRO_SCHEMAS.sensorIdKey);
+  const valueId = await registerSchema(stack.registryCcompatUrl, SENSOR_READINGS_TOPIC, 'value', AVRO_SCHEMAS.sensorReading);
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  // Readings 100 ms apart in event time, ending now: recent enough never to be late.
+  const send = async (values: number[]) => {
+    const end = Date.now();
+    const messages = await Promise.all(values.map(async (value, i) => {
+      const reading: SensorReading = { sensorId, sensorType: 'temperature', siteId: `${prefix}site`, timestamp: end - (values.length - 1 - i) * 100, value, unit: '°C' };
+      return { key: await registry.encode(keyId, sensorId), value: await registry.encode(valueId, reading) };
+    }));
+    await producer.send({ topic: SENSOR_READINGS_TOPIC, acks: -1, messages });
+  };
+
+  const tail = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'tail', '--sensor', sensorId, '--json', '--from-beginning'], {
+    cwd: `${REPO_ROOT}/alerts-cli`,
+    env: { ...process.env, ...serviceEnv(stack) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let tailed = '';
+  tail.stdout.setEncoding('utf8').on('data', (chunk: string) => (tailed += chunk));
+  try {
+    await send(Array.from({ length: 40 }, (_, i) => 20 + (i % 2 === 0 ? 0.1 : -0.1))); // baseline
+    await sleep(1000);
+    await send([50, 50, 50]); // out of range, a jump of 30 °C, 300 standard deviations
+    await sleep(1000);
+    await send(Array.from({ length: 10 }, () => 20)); // back to normal: everything clears
+    // Then silence: after 30 s a SILENCE alert opens and refreshes every 5 s while it lasts.
+    const silenced = await collectFromTopic<AlertKey, Alert>(ALERTS_TOPIC, {
+      select: (key) => key.sensorId === sensorId,
+      done: (found) => found.filter((r) => r.key.rule === 'SILENCE' && r.value?.state === 'OPEN').length >= 2,
+      timeoutMs: 90_000,
+    });
+    await send([20]);
+    const records = await collectFromTopic<AlertKey, Alert>(ALERTS_TOPIC, {
+      select: (key) => key.sensorId === sensorId,
+      done: (found) => found.some((r) => r.key.rule === 'SILENCE' && r.value?.state === 'CLEARED'),
+      timeoutMs: 30_000,
+    });
+    assert.ok(records.length >= silenced.length);
+
+    const byRule = (rule: AlertRule) => records.filter((r) => r.key.rule === rule).map((r) => r.value!);
+    for (const rule of ['RANGE', 'RATE_OF_CHANGE', 'ZSCORE', 'SILENCE'] as const) {
+      const alerts = byRule(rule);
+      assert.ok(alerts.length >= 2, `${rule}: opened and cleared (${JSON.stringify(alerts.map((a) => a.state))})`);
+      assert.equal(alerts[0]!.state, 'OPEN', `${rule}: first record`);
+      assert.equal(alerts.at(-1)!.state, 'CLEARED', `${rule}: last record`);
+      assert.equal(new Set(alerts.map((a) => a.alertId)).size, 1, `${rule}: one alert, refreshed and cleared, never a duplicate OPEN`);
+      assert.ok(alerts.every((a) => a.sensorId === sensorId && a.siteId === `${prefix}site` && a.message.length > 0));
+    }
+    const range = byRule('RANGE');
+    assert.equal(range[0]!.triggerValue, 50);
+    assert.equal(range[0]!.threshold, 45);
+    assert.match(range[0]!.message, /above the maximum 45 °C/);
+    const rate = byRule('RATE_OF_CHANGE')[0]!;
+    assert.equal(rate.threshold, 2);
+    assert.ok(rate.triggerValue > 2, `rate ${rate.triggerValue} °C/s`);
+    const silence = byRule('SILENCE');
+    assert.ok(silence.filter((a) => a.state === 'OPEN').length >= 2, 'SILENCE refreshed while silent');
+    assert.ok(silence[1]!.peakValue > silence[0]!.peakValue, 'the refresh carries the longer silence as its peak');
+    assert.ok(silence[1]!.lastSeenAt > silence[0]!.lastSeenAt);
+
+    const lines = await waitFor('alerts tail printing the cleared SILENCE alert', async () => {
+      const parsed = tailed.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { key: AlertKey; alert?: Alert });
+      return parsed.some((line) => line.key.rule === 'SILENCE' && line.alert?.state === 'CLEARED') ? parsed : undefined;
+    }, 30_000, 500);
+    assert.ok(lines.every((line) => line.key.sensorId === sensorId), 'the CLI filtered by sensor');
+    assert.equal(lines.filter((line) => line.alert?.state === 'OPEN' && line.key.rule === 'RANGE').length, 1);
+  } finally {
+    tail.kill('SIGINT');
+    await producer.disconnect();
+  }
+});
