@@ -98,16 +98,19 @@ function abortOnInterrupt(): AbortSignal {
 }
 
 function machine() {
-  const cores = cpus();
+  const list = cpus();
   return {
-    cpuModel: cores[0]?.model.trim() ?? 'unknown',
-    cpus: cores.length,
+    cpuModel: list[0]?.model.trim() ?? 'unknown',
+    cpus: list.length,
     memoryGiB: round(totalmem() / 1024 ** 3, 1),
     node: process.version,
     kernel: release(),
     loadAverageAtStart: loadavg().map((load) => round(load, 2)),
   };
 }
+
+const cores = (cpu: { processCores: number; machineCores: number | null }): string =>
+  `this process ${cpu.processCores.toFixed(2)} cores busy${cpu.machineCores === null ? '' : `, whole machine ${cpu.machineCores.toFixed(2)} of ${cpus().length}`}`;
 
 function printThroughput(result: ThroughputResult): void {
   const tx = result.metrics.transactions;
@@ -116,10 +119,11 @@ function printThroughput(result: ThroughputResult): void {
     `  input                 ${grouped(result.readings)} readings, ${result.sensors} sensors, ${result.partitions} partitions, ${round(result.fill.eventTimeSpanSeconds / 60, 1)} min of event time`,
     `  readings/s            ${grouped(result.readingsPerSecond)}   (${result.seconds.toFixed(1)} s from start() to committed end offsets)`,
     `  steady-state          ${grouped(result.processingReadingsPerSecond)} readings/s over ${result.processingSeconds.toFixed(1)} s (start-up before the first batch: ${result.startupSeconds.toFixed(2)} s)`,
-    `  transactions          ${grouped(tx.count)} committed; commit latency p50 ${ms(tx.p50)}, p90 ${ms(tx.p90)}, p99 ${ms(tx.p99)}, mean ${ms(tx.mean)} (bucket-interpolated)`,
+    `  transactions          ${grouped(tx.count)} committed; commit latency p50 ${ms(tx.p50)}, p90 ${ms(tx.p90)}, p99 ${ms(tx.p99)} (bucket-interpolated), mean ${ms(tx.mean)}, slowest in ${tx.slowestBucket}`,
     `  output                window records ${JSON.stringify(result.metrics.windowRecords)}, alert records ${JSON.stringify(result.metrics.alertRecords)}, DLQ ${JSON.stringify(result.metrics.deadLettered)}, late ${result.metrics.late}`,
     `  check                 consumed ${grouped(result.metrics.consumed)} == ${grouped(result.readings)}: ${result.verified.consumedEqualsReadings ? 'OK' : 'MISMATCH'}; processed ${grouped(result.metrics.processed)}: ${result.verified.processedEqualsReadings ? 'OK' : 'MISMATCH'}`,
     `  process RSS           ${Math.round(result.rss.beforeStartMiB)} MiB before start, peak ${Math.round(result.rss.peakMiB)} MiB (sampled every 250 ms)`,
+    `  CPU                   ${cores(result.cpu)}`,
     `  pre-fill (unmeasured) ${result.fill.seconds.toFixed(1)} s, ${grouped(result.fill.readingsPerSecond)} readings/s produced`,
     `  processor log         ${Object.keys(result.processorLog.counts).length === 0 ? 'no warnings or errors' : JSON.stringify(result.processorLog.counts)} (${result.processorLog.file})`,
     ...result.processorLog.messages.slice(0, 8).map(({ message, count }) => `                        ${count} x ${message}`),
@@ -134,7 +138,7 @@ function printRestore(result: RestoreResult): void {
     `Restore: restorePartitions(kafka, changelog, [0]) from ${grouped(written.records)} changelog records`,
     `  changelog             ${Object.entries(written.byKind).map(([kind, count]) => `${kind} ${grouped(count)}`).join(', ')}`,
     `                        ${grouped(written.distinctKeys)} distinct keys, ${mib(written.payloadMiB * 1048576)} MiB of keys+values, ${round(written.eventTimeSpanSeconds / 60, 1)} min of event time; never compacted during the bench`,
-    ...result.runs.map((run, i) => `  run ${i + 1}                 ${run.seconds.toFixed(2)} s, ${grouped(run.recordsPerSecond)} records/s -> ${grouped(run.openWindows)} open windows, ${grouped(run.sensors)} sensors; state ${run.stateMatches ? 'OK' : 'MISMATCH'}; RSS peak ${Math.round(run.rssPeakMiB)} MiB`),
+    ...result.runs.map((run, i) => `  run ${i + 1}                 ${run.seconds.toFixed(2)} s, ${grouped(run.recordsPerSecond)} records/s -> ${grouped(run.openWindows)} open windows, ${grouped(run.sensors)} sensors; state ${run.stateMatches ? 'OK' : 'MISMATCH'}; RSS ${Math.round(run.rssBeforeMiB)} -> peak ${Math.round(run.rssPeakMiB)} MiB; ${cores(run.cpu)}`),
     `  best / median         ${Math.min(...secondsList).toFixed(2)} s / ${[...secondsList].sort((a, b) => a - b)[Math.floor(secondsList.length / 2)]!.toFixed(2)} s`,
     `  (writing the changelog, unmeasured: ${written.produceSeconds.toFixed(1)} s)`,
   ];
@@ -218,7 +222,8 @@ async function main(): Promise<number> {
     }
   } catch (error) {
     failed = true;
-    console.error(`bench: failed: ${(error as Error).stack ?? String(error)}`);
+    if (signal.aborted) console.error('bench: interrupted');
+    else console.error(`bench: failed: ${(error as Error).stack ?? String(error)}`);
   } finally {
     progress(`cleaning up: ${resources.topics.size} topics, ${resources.groups.size} groups, ${resources.subjectTopics.size * 2} schema subjects`);
     results.cleanupProblems = await resources.delete(admin, config.SCHEMA_REGISTRY_URL);
@@ -235,7 +240,7 @@ async function main(): Promise<number> {
   if (results.throughput) printThroughput(results.throughput);
   if (results.restore) printRestore(results.restore);
   console.log(`results: ${file} (also ${join(outDir, 'latest.json')})`);
-  if (failed) return 1;
+  if (failed) return signal.aborted ? 130 : 1;
   const checks = [
     results.throughput?.verified.consumedEqualsReadings ?? true,
     results.throughput?.verified.processedEqualsReadings ?? true,

@@ -5,7 +5,7 @@ import { SENSOR_TYPES, type SensorType } from '@iot/producers/src/fleet.ts';
 import { seededRandom, sensorValue } from '@iot/producers/src/signal.ts';
 import { connectIdempotentProducer } from '@iot/runtime';
 import { restorePartitions } from '@iot/stream-processor/restore';
-import { RssSampler, type Resources } from './support.ts';
+import { CpuMeter, RssSampler, type Resources } from './support.ts';
 
 /** What the processor folds a changelog into, taken from restorePartitions' own type. */
 type Restored = Awaited<ReturnType<typeof restorePartitions>> extends Map<number, infer S> ? S : never;
@@ -31,7 +31,11 @@ export interface RestoreRun {
   streamTime: number;
   /** The folded state equals what the written records describe. */
   stateMatches: boolean;
+  /** RSS just before the run (after a GC when exposed), and the peak during it. */
+  rssBeforeMiB: number;
   rssPeakMiB: number;
+  /** Cores busy on average during the restore: this process, and the whole machine. */
+  cpu: { processCores: number; machineCores: number | null };
 }
 
 export interface RestoreResult {
@@ -212,11 +216,14 @@ export async function runRestore(options: RestoreOptions, resources: Resources, 
   for (let run = 1; run <= options.runs; run += 1) {
     options.signal.throwIfAborted();
     options.collectGarbage();
+    const rssBefore = process.memoryUsage().rss;
     const rss = new RssSampler(250);
     const runStarted = performance.now();
+    const cpu = new CpuMeter();
     const restored = await restorePartitions(kafka, topic, [0]);
     const seconds = (performance.now() - runStarted) / 1000;
     const peak = rss.stop();
+    const { processCores, machineCores } = cpu.stop();
     const state = restored.get(0);
     if (!state) throw new Error('restorePartitions returned no state for partition 0');
     const result: RestoreRun = {
@@ -227,10 +234,12 @@ export async function runRestore(options: RestoreOptions, resources: Resources, 
       sensors: state.sensors.size,
       streamTime: state.streamTime,
       stateMatches: state.records === options.records && state.windows.size === expected.openWindows && state.sensors.size === expected.sensors && state.streamTime === expected.streamTime,
+      rssBeforeMiB: rssBefore / 1048576,
       rssPeakMiB: peak / 1048576,
+      cpu: { processCores, machineCores },
     };
     runs.push(result);
-    options.progress(`  restore ${run}/${options.runs}: ${seconds.toFixed(2)} s, ${state.records.toLocaleString('en-US')} records (${Math.round(result.recordsPerSecond).toLocaleString('en-US')}/s) -> ${state.windows.size.toLocaleString('en-US')} open windows, ${state.sensors.size.toLocaleString('en-US')} sensors; RSS peak ${Math.round(result.rssPeakMiB)} MiB`);
+    options.progress(`  restore ${run}/${options.runs}: ${seconds.toFixed(2)} s, ${state.records.toLocaleString('en-US')} records (${Math.round(result.recordsPerSecond).toLocaleString('en-US')}/s) -> ${state.windows.size.toLocaleString('en-US')} open windows, ${state.sensors.size.toLocaleString('en-US')} sensors; RSS ${Math.round(result.rssBeforeMiB)} -> peak ${Math.round(result.rssPeakMiB)} MiB`);
   }
   return {
     topic,

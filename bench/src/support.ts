@@ -1,4 +1,6 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
+import { cpus } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { connect } from 'node:net';
 import type { Admin } from 'kafkajs';
 import { pino, type Logger } from 'pino';
@@ -152,6 +154,39 @@ export class RssSampler {
   }
 }
 
+/**
+ * CPU used between `start()` and `stop()`: by this process (user + system seconds) and, on Linux,
+ * by the whole machine (from /proc/stat), both as cores busy on average. The difference is mostly
+ * the broker, which runs on the same machine.
+ */
+export class CpuMeter {
+  private readonly startedAt = performance.now();
+  private readonly process = process.cpuUsage();
+  private readonly machine = machineTicks();
+
+  stop(): { seconds: number; processCores: number; machineCores: number | null } {
+    const seconds = (performance.now() - this.startedAt) / 1000;
+    const used = process.cpuUsage(this.process);
+    const end = machineTicks();
+    const machineCores = this.machine && end && end.total > this.machine.total
+      ? ((end.busy - this.machine.busy) / (end.total - this.machine.total)) * cpus().length
+      : null;
+    return { seconds, processCores: (used.user + used.system) / 1e6 / seconds, machineCores };
+  }
+}
+
+function machineTicks(): { busy: number; total: number } | undefined {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+    const ticks = line.trim().split(/\s+/).slice(1).map(Number);
+    const total = ticks.reduce((sum, value) => sum + value, 0);
+    const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0); // idle + iowait
+    return { busy: total - idle, total };
+  } catch {
+    return undefined;
+  }
+}
+
 /** The sum of a counter over all its label sets (0 when it was never registered). */
 export async function metricTotal(registry: Registry, name: string): Promise<number> {
   const metric = registry.getSingleMetric(name);
@@ -179,6 +214,8 @@ export interface HistogramSummary {
   p50: number;
   p90: number;
   p99: number;
+  /** The bucket the slowest observation fell in, e.g. "1-2.5 s". */
+  slowestBucket: string;
   /** Cumulative counts per upper bound ("+Inf" last). */
   buckets: Array<{ le: string; count: number }>;
 }
@@ -212,7 +249,16 @@ export async function histogramSummary(registry: Registry, name: string): Promis
     }
     return lowerBound;
   };
-  return { count, mean: count === 0 ? Number.NaN : sum / count, p50: quantile(0.5), p90: quantile(0.9), p99: quantile(0.99), buckets };
+  let slowestBucket = 'none';
+  let previous = '0';
+  for (const { le, count: cumulative } of buckets) {
+    if (cumulative === count && count > 0) {
+      slowestBucket = le === '+Inf' ? `> ${previous} s` : `${previous}-${le} s`;
+      break;
+    }
+    previous = le;
+  }
+  return { count, mean: count === 0 ? Number.NaN : sum / count, p50: quantile(0.5), p90: quantile(0.9), p99: quantile(0.99), slowestBucket, buckets };
 }
 
 export const mib = (bytes: number): number => Math.round(bytes / 1024 / 1024);

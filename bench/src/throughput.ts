@@ -10,6 +10,7 @@ import { DEFAULT_ALERT_RULES } from '@iot/stream-processor/alert-rules';
 import { changelogTopicOf, StreamProcessor, type ProcessorTopics } from '@iot/stream-processor/processor';
 import {
   captureLogs,
+  CpuMeter,
   histogramSummary,
   metricByLabel,
   metricTotal,
@@ -59,6 +60,8 @@ export interface ThroughputResult {
   /** Committed offsets equal the end offsets and every reading was consumed exactly once. */
   verified: { consumedEqualsReadings: boolean; processedEqualsReadings: boolean };
   rss: { beforeStartMiB: number; peakMiB: number };
+  /** Cores busy on average from start() to the committed end offsets: this process, and the whole machine. */
+  cpu: { processCores: number; machineCores: number | null };
   processorLog: { file: string; counts: Record<string, number>; messages: Array<{ message: string; count: number }> };
 }
 
@@ -218,6 +221,7 @@ export async function runThroughput(options: ThroughputOptions, resources: Resou
   try {
     options.progress(`throughput: starting one StreamProcessor (application id ${applicationId}, commit interval ${options.commitIntervalMs} ms)`);
     const started = performance.now();
+    const cpu = new CpuMeter();
     await processor.start();
     let lastProgress = started;
     let lastConsumed = 0;
@@ -239,6 +243,7 @@ export async function runThroughput(options: ThroughputOptions, resources: Resou
     }
     const finished = performance.now();
     const peak = rss.stop();
+    const cpuUsed = cpu.stop();
 
     const consumed = await metricTotal(metrics, 'processor_records_consumed_total');
     const processed = await metricTotal(metrics, 'processor_readings_processed_total');
@@ -264,6 +269,7 @@ export async function runThroughput(options: ThroughputOptions, resources: Resou
       },
       verified: { consumedEqualsReadings: consumed === options.readings, processedEqualsReadings: processed === options.readings },
       rss: { beforeStartMiB: rssBefore / 1048576, peakMiB: peak / 1048576 },
+      cpu: { processCores: cpuUsed.processCores, machineCores: cpuUsed.machineCores },
       processorLog: { file: logs.file, counts: {}, messages: [] },
     };
     await stop();
