@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { CatchUp } from '@iot/runtime';
-import { foldChangelog, type RestoredState } from './state-changelog.ts';
+import { ChangelogFold } from './state-changelog.ts';
 
 const RESTORE_TIMEOUT_MS = 120_000;
 
 /**
  * Reads the changelog partitions backing `partitions` from the beginning to their current end
- * (read_committed: aborted transactions' records are skipped) and folds them into window state.
+ * (read_committed: aborted transactions' records are skipped), folding them into state as they arrive.
  */
-export async function restorePartitions(kafka: Kafka, topic: string, partitions: readonly number[]): Promise<Map<number, RestoredState & { records: number }>> {
+export async function restorePartitions(kafka: Kafka, topic: string, partitions: readonly number[]): Promise<Map<number, ChangelogFold>> {
   const wanted = new Set(partitions);
   const admin = kafka.admin();
   await admin.connect();
@@ -17,7 +17,7 @@ export async function restorePartitions(kafka: Kafka, topic: string, partitions:
   try {
     const ends = (await admin.fetchTopicOffsets(topic)).filter(({ partition }) => wanted.has(partition));
     const catchUp = new CatchUp(ends.map(({ partition, low, high }) => ({ partition, low: Number(low), high: Number(high) })));
-    const records = new Map<number, Array<{ key: string; value: string | null }>>(partitions.map((partition) => [partition, []]));
+    const folds = new Map<number, ChangelogFold>(partitions.map((partition) => [partition, new ChangelogFold()]));
     if (!catchUp.caughtUp) {
       const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 200 });
       consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => catchUp.consumed(payload.partition, Number(payload.lastOffset), Number(payload.offsetLag)));
@@ -27,10 +27,10 @@ export async function restorePartitions(kafka: Kafka, topic: string, partitions:
         await consumer.run({
           autoCommit: false,
           eachBatch: async ({ batch }) => {
-            const into = records.get(batch.partition);
-            if (!into) return;
+            const fold = folds.get(batch.partition);
+            if (!fold) return;
             for (const message of batch.messages) {
-              if (message.key) into.push({ key: message.key.toString(), value: message.value ? message.value.toString() : null });
+              if (message.key) fold.apply({ key: message.key.toString(), value: message.value ? message.value.toString() : null });
             }
           },
         });
@@ -44,9 +44,7 @@ export async function restorePartitions(kafka: Kafka, topic: string, partitions:
         await admin.deleteGroups([groupId]).catch(() => undefined);
       }
     }
-    const restored = new Map<number, RestoredState & { records: number }>();
-    for (const [partition, list] of records) restored.set(partition, { ...foldChangelog(list), records: list.length });
-    return restored;
+    return folds;
   } finally {
     await admin.disconnect();
   }

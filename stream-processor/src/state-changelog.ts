@@ -35,19 +35,30 @@ export interface RestoredState {
   streamTime: number;
 }
 
-/** Folds changelog records (oldest first) into the state they describe; the latest record per key wins. */
-export function foldChangelog(records: Iterable<ChangelogRecord>): RestoredState {
-  const windows = new Map<string, WindowCount>();
-  const sensors = new Map<string, SensorState>();
-  let streamTime = Number.NEGATIVE_INFINITY;
-  for (const { key, value } of records) {
+/**
+ * Folds changelog records, oldest first, into the state they describe: the latest record per
+ * key wins. Records are applied as they arrive, so a restore holds the state, not the log.
+ */
+export class ChangelogFold {
+  readonly windows = new Map<string, WindowCount>();
+  readonly sensors = new Map<string, SensorState>();
+  streamTime = Number.NEGATIVE_INFINITY;
+  records = 0;
+
+  apply({ key, value }: ChangelogRecord): void {
+    this.records += 1;
     if (key === STREAM_TIME_KEY) {
-      if (value !== null) streamTime = Math.max(streamTime, (JSON.parse(value) as { streamTime: number }).streamTime);
-      continue;
+      if (value !== null) this.streamTime = Math.max(this.streamTime, (JSON.parse(value) as { streamTime: number }).streamTime);
+      return;
     }
-    const into: Map<string, unknown> = key.startsWith('["sensor"') ? sensors : windows;
+    const into: Map<string, unknown> = key.startsWith('["sensor"') ? this.sensors : this.windows;
     if (value === null) into.delete(key);
     else into.set(key, JSON.parse(value));
   }
-  return { windows, sensors, streamTime };
+}
+
+export function foldChangelog(records: Iterable<ChangelogRecord>): RestoredState {
+  const fold = new ChangelogFold();
+  for (const record of records) fold.apply(record);
+  return fold;
 }
