@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 import { Partitioners } from 'kafkajs';
@@ -8,9 +9,11 @@ import { registerSchema } from '@iot/runtime';
 import { serviceEnv } from '@iot/stack';
 import { collectFromTopic, kafka, registry, REPO_ROOT, stack, uniquePrefix, waitFor } from './support.ts';
 
+const run = promisify(execFile);
+
 // The processor's default rules: temperature range −10..45 °C (3 readings to raise, 3 to clear),
 // rate limit 2 °C/s, z-score after 30 readings of warm-up, silence after 30 s.
-test('a scripted temperature sensor raises, refreshes and clears one alert per detector on iot.alerts, and `alerts tail` shows them', { timeout: 180_000 }, async () => {
+test('a scripted temperature sensor raises, refreshes and clears one alert per detector on iot.alerts; `alerts ack` acknowledges one and `alerts tail` shows them', { timeout: 180_000 }, async () => {
   const prefix = uniquePrefix('e2e-alerts');
   const sensorId = `${prefix}temp`;
   const keyId = await registerSchema(stack.registryCcompatUrl, SENSOR_READINGS_TOPIC, 'key', AVRO_SCHEMAS.sensorIdKey);
@@ -46,6 +49,17 @@ test('a scripted temperature sensor raises, refreshes and clears one alert per d
       done: (found) => found.filter((r) => r.key.rule === 'SILENCE' && r.value?.state === 'OPEN').length >= 2,
       timeoutMs: 90_000,
     });
+    // Acknowledge the open SILENCE alert the way a user would, then end the silence.
+    const silenceId = silenced.find((r) => r.key.rule === 'SILENCE')!.value!.alertId;
+    const acked = await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'ack', silenceId, '--by', 'e2e'], {
+      cwd: `${REPO_ROOT}/alerts-cli`, env: { ...process.env, ...serviceEnv(stack) },
+    });
+    assert.match(acked.stdout, /acknowledgement for .* by e2e sent \(iot\.alert-acks partition \d offset \d+\)/);
+    await collectFromTopic<AlertKey, Alert>(ALERTS_TOPIC, {
+      select: (key) => key.sensorId === sensorId && key.rule === 'SILENCE',
+      done: (found) => found.some((r) => r.value?.state === 'ACKNOWLEDGED'),
+      timeoutMs: 30_000,
+    });
     await send([20]);
     const records = await collectFromTopic<AlertKey, Alert>(ALERTS_TOPIC, {
       select: (key) => key.sensorId === sensorId,
@@ -71,6 +85,10 @@ test('a scripted temperature sensor raises, refreshes and clears one alert per d
     assert.equal(rate.threshold, 2);
     assert.ok(rate.triggerValue > 2, `rate ${rate.triggerValue} °C/s`);
     const silence = byRule('SILENCE');
+    const acknowledged = silence.find((a) => a.state === 'ACKNOWLEDGED');
+    assert.equal(acknowledged?.acknowledgedBy, 'e2e');
+    assert.ok(acknowledged.acknowledgedAt! >= silence[0]!.openedAt);
+    assert.equal(silence.at(-1)!.acknowledgedBy, 'e2e', 'the cleared record still says who acknowledged it');
     assert.ok(silence.filter((a) => a.state === 'OPEN').length >= 2, 'SILENCE refreshed while silent');
     assert.ok(silence[1]!.peakValue > silence[0]!.peakValue, 'the refresh carries the longer silence as its peak');
     assert.ok(silence[1]!.lastSeenAt > silence[0]!.lastSeenAt);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { ALERT_RULES, ALERT_SEVERITIES, ALERT_STATES, ALERTS_TOPIC } from '@iot/contracts';
+import { ALERT_ACKS_TOPIC, ALERT_RULES, ALERT_SEVERITIES, ALERT_STATES, ALERTS_TOPIC } from '@iot/contracts';
+import { parseAckArgs, sendAck } from './ack.ts';
 import { ConfigError, createKafka, createLogger, createRegistry } from '@iot/runtime';
 import { loadConfig } from './config.ts';
 import { matches, matchesTombstone, parseTailArgs, UsageError, type TailOptions } from './filter.ts';
@@ -8,6 +9,13 @@ import { formatRecord } from './format.ts';
 import { decodeAlertRecord } from './record.ts';
 
 const HELP = `Usage: npm run alerts -- tail [options]
+       npm run alerts -- ack <alertId> [--by NAME]
+
+ack: asks the stream processor to acknowledge an OPEN alert (alertId as tail prints it:
+sensorId/RULE/openedAt). The alert's next record has state ACKNOWLEDGED; an alert that has
+cleared, or another occurrence, is left alone. --by defaults to the user name.
+
+tail:
 
 Follows the alert topic ${ALERTS_TOPIC} (compacted, key = {sensorId, rule}) and prints one line
 per alert update, from now on; with --from-beginning, first the current state of every alert
@@ -131,7 +139,13 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(HELP);
     return;
   }
-  if (command !== 'tail') throw new UsageError(`unknown command "${command}"; the only command is tail`);
+  if (command === 'ack') {
+    const options = parseAckArgs(rest);
+    const { partition, offset } = await sendAck(loadConfig(), options);
+    process.stdout.write(`acknowledgement for ${options.alertId} by ${options.by} sent (${ALERT_ACKS_TOPIC} partition ${partition} offset ${offset})\n`);
+    return;
+  }
+  if (command !== 'tail') throw new UsageError(`unknown command "${command}"; the commands are tail and ack`);
   const options = parseTailArgs(rest);
   if (options.help) {
     process.stdout.write(HELP);

@@ -17,6 +17,8 @@ const alert: Alert = {
   openedAt: 1795428902120,
   lastSeenAt: 1795428902120,
   clearedAt: null,
+  acknowledgedAt: null,
+  acknowledgedBy: null,
   message: 'temperature above its range',
 };
 
@@ -87,4 +89,13 @@ test('tombstones: matched on --sensor/--rule by key, hidden by any other value f
   assert.equal(matchesTombstone(key, { site: 'plant-a' }), false);
   assert.equal(matchesTombstone(key, { severity: 'CRITICAL' }), false);
   assert.equal(matchesTombstone(key, { state: 'CLEARED' }), false);
+});
+
+test('ack takes one alertId and an optional --by, and says what is wrong otherwise', async () => {
+  const { parseAckArgs } = await import('./ack.ts');
+  assert.deepEqual(parseAckArgs(['site/t-1/RANGE/1795434132889', '--by', 'ops']), { alertId: 'site/t-1/RANGE/1795434132889', sensorId: 'site/t-1', by: 'ops' });
+  assert.throws(() => parseAckArgs([]), /exactly one alertId/);
+  assert.throws(() => parseAckArgs(['t-1/RANGE']), /is not an alertId/);
+  assert.throws(() => parseAckArgs(['t-1/RANGE/1', '--by', ' ']), /--by: expected a non-empty name/);
+  assert.throws(() => parseAckArgs(['t-1/RANGE/1', '--as', 'x']), /ack: Unknown option '--as'/);
 });

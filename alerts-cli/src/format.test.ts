@@ -19,6 +19,8 @@ const alert: Alert = {
   openedAt: opened,
   lastSeenAt: opened,
   clearedAt: null,
+  acknowledgedAt: null,
+  acknowledgedBy: null,
   message: 'temperature 51.2 °C above the 45 °C limit',
 };
 const key = { sensorId: alert.sensorId, rule: alert.rule };

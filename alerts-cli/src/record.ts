@@ -48,7 +48,8 @@ function toAlert(value: unknown): Alert {
     ...(oneOf(value.rule, ALERT_RULES) ? [] : ['rule']),
     ...(oneOf(value.severity, ALERT_SEVERITIES) ? [] : ['severity']),
     ...(oneOf(value.state, ALERT_STATES) ? [] : ['state']),
-    ...(value.clearedAt === null || typeof value.clearedAt === 'number' ? [] : ['clearedAt']),
+    ...(['clearedAt', 'acknowledgedAt'] as const).filter((field) => !(value[field] === null || value[field] === undefined || typeof value[field] === 'number')),
+    ...(value.acknowledgedBy === null || value.acknowledgedBy === undefined || typeof value.acknowledgedBy === 'string' ? [] : ['acknowledgedBy']),
   ];
   if (bad.length > 0) throw new UndecodableRecord(`value is not an iot.v1.Alert (bad or missing: ${bad.join(', ')})`);
   const alert = value as unknown as Alert;
@@ -67,6 +68,9 @@ function toAlert(value: unknown): Alert {
     openedAt: alert.openedAt,
     lastSeenAt: alert.lastSeenAt,
     clearedAt: alert.clearedAt,
+    // Absent on alerts written before acknowledgements existed.
+    acknowledgedAt: alert.acknowledgedAt ?? null,
+    acknowledgedBy: alert.acknowledgedBy ?? null,
     message: alert.message,
   };
 }

@@ -7,7 +7,7 @@ import { SENSOR_TYPES, type Sensor, type SensorType } from '@iot/producers/src/f
 import { seededRandom, sensorValue } from '@iot/producers/src/signal.ts';
 import { connectIdempotentProducer, createKafka, createMetrics, createRegistry, registerSchema } from '@iot/runtime';
 import { DEFAULT_ALERT_RULES } from '@iot/stream-processor/alert-rules';
-import { changelogTopicOf, StreamProcessor, type ProcessorTopics } from '@iot/stream-processor/processor';
+import { changelogTopicOf, createProcessorConsumer, StreamProcessor, type ProcessorTopics } from '@iot/stream-processor/processor';
 import {
   captureLogs,
   CpuMeter,
@@ -75,6 +75,7 @@ export function benchTopics(runId: string): ProcessorTopics {
   const prefix = `bench.${runId}`;
   return {
     readings: `${prefix}.sensor-readings`,
+    alertAcks: `${prefix}.alert-acks`,
     windowCounts: `${prefix}.window-counts`,
     alerts: `${prefix}.alerts`,
     deadLetters: `${prefix}.dlq`,
@@ -95,6 +96,7 @@ export function benchFleet(count: number): Sensor[] {
 async function createBenchTopics(admin: Admin, topics: ProcessorTopics, resources: Resources): Promise<void> {
   const contractOf = {
     readings: 'iot.sensor-readings',
+    alertAcks: 'iot.alert-acks',
     windowCounts: 'iot.window-counts-1m',
     alerts: 'iot.alerts',
     deadLetters: 'iot.sensor-readings.dlq',
@@ -187,7 +189,7 @@ export async function runThroughput(options: ThroughputOptions, resources: Resou
   const logs = captureLogs('bench-stream-processor', 'warn', options.logFile);
   const kafka = createKafka(`bench-stream-processor-${options.runId}`, options.brokers, logs.logger);
   const metrics = createMetrics('bench-stream-processor');
-  const consumer = kafka.consumer({ groupId: applicationId, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
+  const consumer = createProcessorConsumer(kafka, applicationId);
   let firstBatchAt: number | undefined;
   consumer.on(consumer.events.START_BATCH_PROCESS, () => {
     firstBatchAt ??= performance.now();

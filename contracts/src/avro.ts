@@ -19,6 +19,7 @@ export const AVRO_SCHEMAS = {
   windowCount: load('window-count.avsc'),
   alertKey: load('alert-key.avsc'),
   alert: load('alert.avsc'),
+  alertAck: load('alert-ack.avsc'),
 } as const;
 
 /** iot.v1.SensorReading as decoded by avsc (timestamp-millis is epoch ms). */
@@ -84,7 +85,25 @@ export interface Alert {
   openedAt: number;
   lastSeenAt: number;
   clearedAt: number | null;
+  acknowledgedAt: number | null;
+  acknowledgedBy: string | null;
   message: string;
+}
+
+/** iot.v1.AlertAck (value of iot.alert-acks; key: the sensorId, encoded as on the readings topic) */
+export interface AlertAck {
+  alertId: string;
+  acknowledgedBy: string;
+  requestedAt: number;
+}
+
+/** Splits an alertId (`sensorId/rule/openedAt`) into its parts; undefined when it is not one. */
+export function parseAlertId(alertId: string): { sensorId: string; rule: AlertRule; openedAt: number } | undefined {
+  const match = /^(.+)\/([A-Z_]+)\/(\d+)$/.exec(alertId);
+  if (!match) return undefined;
+  const rule = match[2] as AlertRule;
+  if (!ALERT_RULES.includes(rule)) return undefined;
+  return { sensorId: match[1]!, rule, openedAt: Number(match[3]) };
 }
 
 /**

@@ -6,7 +6,7 @@ import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import avro from 'avsc';
-import { AVRO_SCHEMAS, TOPICS, WINDOW_COUNTS_TOPIC, type Alert } from './index.ts';
+import { AVRO_SCHEMAS, TOPICS, WINDOW_COUNTS_TOPIC, parseAlertId, type Alert } from './index.ts';
 
 const contractsDir = fileURLToPath(new URL('..', import.meta.url));
 
@@ -38,11 +38,19 @@ test('every Avro schema parses; a window count and an alert round-trip with thei
   assert.deepEqual(roundTrip(typeOf(AVRO_SCHEMAS.windowCount), value), value);
   const alert: Alert = {
     alertId: 's1/RANGE/1', sensorId: 's1', sensorType: 'temperature', siteId: 'a', rule: 'RANGE', severity: 'CRITICAL', state: 'CLEARED',
-    triggerValue: 50, peakValue: 60, threshold: 45, openedAt: 1, lastSeenAt: 2, clearedAt: 3, message: 'value 50 °C is above the maximum 45 °C',
+    triggerValue: 50, peakValue: 60, threshold: 45, openedAt: 1, lastSeenAt: 2, clearedAt: 3, acknowledgedAt: 2, acknowledgedBy: 'ops', message: 'value 50 °C is above the maximum 45 °C',
   };
   assert.deepEqual(roundTrip(typeOf(AVRO_SCHEMAS.alertKey), { sensorId: 's1', rule: 'RANGE' }), { sensorId: 's1', rule: 'RANGE' });
   assert.deepEqual(roundTrip(typeOf(AVRO_SCHEMAS.alert), alert), alert);
   assert.deepEqual(roundTrip(typeOf(AVRO_SCHEMAS.alert), { ...alert, state: 'OPEN', clearedAt: null }).clearedAt, null);
+  const ack = { alertId: alert.alertId, acknowledgedBy: 'ops', requestedAt: 5 };
+  assert.deepEqual(roundTrip(typeOf(AVRO_SCHEMAS.alertAck), ack), ack);
+});
+
+test('an alertId splits into sensor, rule and opening time; anything else is refused', () => {
+  assert.deepEqual(parseAlertId('plant-a/t-1/RANGE/1700000000000'), { sensorId: 'plant-a/t-1', rule: 'RANGE', openedAt: 1_700_000_000_000 });
+  assert.equal(parseAlertId('t-1/NOPE/1'), undefined);
+  assert.equal(parseAlertId('t-1/RANGE'), undefined);
 });
 
 test('the window count schema evolves compatibly: records written before firstEventTime existed still read', () => {

@@ -13,6 +13,7 @@ export const SENSOR_READINGS_DLQ_TOPIC = 'iot.sensor-readings.dlq';
 export const CONNECT_SINK_DLQ_TOPIC = 'iot.connect-sink.dlq';
 export const LATE_READINGS_TOPIC = 'iot.late-readings';
 export const ALERTS_TOPIC = 'iot.alerts';
+export const ALERT_ACKS_TOPIC = 'iot.alert-acks';
 
 // Hour-long segments: compaction never touches the active segment, and readers that start from
 // the beginning (the gateway) should not replay days of superseded updates.
@@ -36,6 +37,12 @@ export const TOPICS: readonly TopicSpec[] = [
     partitions: 6,
     configs: compacted,
     purpose: 'Anomaly alerts, key = {sensorId, rule}; latest state per key wins, tombstoned when a cleared alert expires',
+  },
+  {
+    name: ALERT_ACKS_TOPIC,
+    partitions: 6, // co-partitioned with iot.sensor-readings: the same count, the same keys
+    configs: { 'retention.ms': String(7 * 24 * 3600 * 1000) },
+    purpose: 'Requests to acknowledge an open alert, key = sensorId (as on the readings topic); applied by the stream processor',
   },
   {
     name: LATE_READINGS_TOPIC,

@@ -102,15 +102,17 @@ export function observe(state: LifecycleState, signal: Signal, at: number, senso
     openedAt: at,
     lastSeenAt: at,
     clearedAt: null,
+    acknowledgedAt: null,
+    acknowledgedBy: null,
     message: signal.message,
   };
   return emitted(state, at);
 }
 
 /** Marks an open alert acknowledged (by its id, so an ack for an older occurrence does nothing). */
-export function acknowledge(state: LifecycleState, alertId: string, at: number): Alert | undefined {
+export function acknowledge(state: LifecycleState, alertId: string, by: string, at: number): Alert | undefined {
   if (state.alert?.state !== 'OPEN' || state.alert.alertId !== alertId) return undefined;
-  state.alert = { ...state.alert, state: 'ACKNOWLEDGED' };
+  state.alert = { ...state.alert, state: 'ACKNOWLEDGED', acknowledgedAt: at, acknowledgedBy: by };
   return emitted(state, at);
 }
 

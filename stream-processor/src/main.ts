@@ -1,7 +1,7 @@
 import { createKafka, createLogger, createMetrics, createRegistry, exitOnStartFailure, onShutdown, serveMetrics } from '@iot/runtime';
 import { loadAlertRules } from './alert-rules.ts';
 import { loadConfig } from './config.ts';
-import { StreamProcessor } from './processor.ts';
+import { createProcessorConsumer, StreamProcessor } from './processor.ts';
 
 const logger = createLogger('stream-processor');
 
@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   const alertRules = loadAlertRules(config.ALERT_RULES_FILE);
   const kafka = createKafka('iot-stream-processor', config.KAFKA_BROKERS, logger);
   const metrics = createMetrics('stream-processor');
-  const consumer = kafka.consumer({ groupId: config.PROCESSOR_GROUP_ID, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
+  const consumer = createProcessorConsumer(kafka, config.PROCESSOR_GROUP_ID);
   await consumer.connect();
   const processor = new StreamProcessor({
     kafka,

@@ -3,8 +3,10 @@ import { Partitioners, type Admin, type Consumer, type IHeaders, type Kafka, typ
 import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import {
+  ALERT_ACKS_TOPIC,
   ALERTS_TOPIC,
   AVRO_SCHEMAS,
+  type AlertAck,
   LATE_READINGS_TOPIC,
   SENSOR_READINGS_DLQ_TOPIC,
   SENSOR_READINGS_TOPIC,
@@ -13,7 +15,8 @@ import {
 import { registerSchema, type Logger } from '@iot/runtime';
 import type { AlertRulesConfig } from './alert-rules.ts';
 import { PartitionWindows, type WindowRules } from './minute-window.ts';
-import { decodeReading, type RejectionKind } from './reading-decoder.ts';
+import { coPartitionedAssigner } from './co-partitioned-assigner.ts';
+import { decodeAlertAck, decodeReading, type RejectionKind } from './reading-decoder.ts';
 import { restorePartitions } from './restore.ts';
 import { PartitionMonitors } from './sensor-monitors.ts';
 import { sensorChangelogRecord, streamTimeChangelogRecord, windowChangelogRecord } from './state-changelog.ts';
@@ -21,6 +24,8 @@ import { sensorChangelogRecord, streamTimeChangelogRecord, windowChangelogRecord
 /** The topics the processor reads and writes; the contract's by default, others in benchmarks. */
 export interface ProcessorTopics {
   readonly readings: string;
+  /** Co-partitioned with `readings`: partition n of both belongs to one task. */
+  readonly alertAcks: string;
   readonly windowCounts: string;
   readonly alerts: string;
   readonly deadLetters: string;
@@ -29,6 +34,7 @@ export interface ProcessorTopics {
 
 export const CONTRACT_TOPICS: ProcessorTopics = {
   readings: SENSOR_READINGS_TOPIC,
+  alertAcks: ALERT_ACKS_TOPIC,
   windowCounts: WINDOW_COUNTS_TOPIC,
   alerts: ALERTS_TOPIC,
   deadLetters: SENSOR_READINGS_DLQ_TOPIC,
@@ -59,6 +65,15 @@ const ABANDON_BACKOFF_MS = 1000;
 /** Header on non-final window records; the Postgres sink filters them out and keeps finals only. */
 export const WINDOW_UPDATE_HEADER = 'iot.window.update';
 
+/** The processor's consumer: the group is the application id; partitions are assigned co-partitioned. */
+export function createProcessorConsumer(kafka: Kafka, applicationId: string): Consumer {
+  return kafka.consumer({ groupId: applicationId, sessionTimeout: 30_000, heartbeatInterval: 3_000, partitionAssigners: [coPartitionedAssigner] });
+}
+
+type InputRole = 'readings' | 'alertAcks';
+const INPUTS: readonly InputRole[] = ['readings', 'alertAcks'];
+type Positions = Record<InputRole, number>;
+
 /** The changelog topic backing the partitions' state, named like a Kafka Streams store changelog. */
 export function changelogTopicOf(applicationId: string): string {
   return `${applicationId}-state-changelog`;
@@ -70,10 +85,10 @@ interface PartitionTask {
   readonly windows: PartitionWindows;
   readonly monitors: PartitionMonitors;
   readonly producer: Producer;
-  /** The next input offset to process: records below it are already in the state (a re-delivery after a rebalance). */
-  position: number;
-  /** The input offset the committed state corresponds to; where to seek back to when a commit fails. */
-  committedPosition: number;
+  /** Per input, the next offset to process: records below it are already in the state (a re-delivery after a rebalance). */
+  position: Positions;
+  /** Per input, the offset the committed state corresponds to; where to seek back to when a commit fails. */
+  committedPosition: Positions;
   deadLetters: Message[];
   lateReadings: Message[];
   lastCommitAt: number;
@@ -124,6 +139,7 @@ export class StreamProcessor {
       processed: new Counter({ name: 'processor_readings_processed_total', help: 'Readings counted into windows and fed to the detectors', registers }),
       deadLettered: new Counter({ name: 'processor_readings_dead_lettered_total', help: 'Records sent to the DLQ, by kind', labelNames: ['kind'], registers }),
       late: new Counter({ name: 'processor_readings_late_total', help: 'Readings later than window end + grace, sent to iot.late-readings', registers }),
+      acks: new Counter({ name: 'processor_alert_acks_total', help: 'Alert acknowledgements read, by result (acknowledged; ignored: no such open alert; dead-lettered: bad record)', labelNames: ['result'], registers }),
       windowRecords: new Counter({ name: 'processor_window_records_total', help: 'Window count records produced, by kind (update, final)', labelNames: ['kind'], registers }),
       alertRecords: new Counter({ name: 'processor_alert_records_total', help: 'Alert records produced, by state (tombstone for expired)', labelNames: ['state'], registers }),
       lag: new Gauge({ name: 'processor_partition_lag', help: 'Records behind the end of the readings partition after the last batch', labelNames: ['partition'], registers }),
@@ -142,6 +158,7 @@ export class StreamProcessor {
     this.schemaIds.windowValue = await registerSchema(registryUrl, this.topics.windowCounts, 'value', AVRO_SCHEMAS.windowCount);
     this.schemaIds.alertKey = await registerSchema(registryUrl, this.topics.alerts, 'key', AVRO_SCHEMAS.alertKey);
     this.schemaIds.alertValue = await registerSchema(registryUrl, this.topics.alerts, 'value', AVRO_SCHEMAS.alert);
+    await registerSchema(registryUrl, this.topics.alertAcks, 'value', AVRO_SCHEMAS.alertAck);
     const admin = kafka.admin();
     await admin.connect();
     try {
@@ -155,7 +172,7 @@ export class StreamProcessor {
       // A failure surfaces again in the next batch, which awaits the same promise.
       this.reassign().catch((error: unknown) => this.deps.logger.error({ err: error }, 'restoring assigned partitions failed'));
     });
-    await consumer.subscribe({ topic: this.topics.readings, fromBeginning: true });
+    await consumer.subscribe({ topics: [this.topics.readings, this.topics.alertAcks], fromBeginning: true });
     await consumer.run({
       autoCommit: false, // offsets are committed inside each transaction
       eachBatchAutoResolve: false,
@@ -166,7 +183,8 @@ export class StreamProcessor {
         const task = this.tasks.get(batch.partition);
         if (!task || !isRunning() || isStale() || batch.messages.length === 0) return;
         try {
-          await this.serialize(task, () => this.processBatch(task, batch.messages, heartbeat));
+          const role: InputRole = batch.topic === this.topics.alertAcks ? 'alertAcks' : 'readings';
+          await this.serialize(task, () => this.processBatch(task, role, batch.messages, heartbeat));
         } catch (error) {
           await this.abandon(task, error);
           return; // not resolved: the seek decides where consumption resumes
@@ -174,6 +192,7 @@ export class StreamProcessor {
         if (isStale()) return;
         // Only moves kafkajs's fetch position; the offset itself is committed by the transaction.
         resolveOffset(batch.lastOffset());
+        if (batch.topic !== this.topics.readings) return;
         const lag = Number(batch.offsetLag());
         task.caughtUp = lag === 0;
         this.metrics.lag.set({ partition: String(batch.partition) }, lag);
@@ -260,7 +279,7 @@ export class StreamProcessor {
       }
       const { position, caughtUp } = positions.get(partition)!;
       this.tasks.set(partition, {
-        partition, windows, monitors, producer: producers[i]!, position, committedPosition: position, caughtUp,
+        partition, windows, monitors, producer: producers[i]!, position, committedPosition: { ...position }, caughtUp,
         deadLetters: [], lateReadings: [], lastCommitAt: Date.now(), lastWallClockTick: 0, serial: Promise.resolve(),
       });
     });
@@ -284,23 +303,32 @@ export class StreamProcessor {
     return producer;
   }
 
-  /** Per partition: the committed offset (where the committed state ends), and whether there is a backlog behind it. */
-  private async committedPositions(partitions: readonly number[]): Promise<Map<number, { position: number; caughtUp: boolean }>> {
+  /**
+   * Per partition and input: the committed offset (where the committed state ends), and whether
+   * the readings partition has a backlog behind it.
+   */
+  private async committedPositions(partitions: readonly number[]): Promise<Map<number, { position: Positions; caughtUp: boolean }>> {
     const admin = this.deps.kafka.admin();
     await admin.connect();
     try {
-      const ends = new Map((await admin.fetchTopicOffsets(this.topics.readings)).map(({ partition, high, low }) => [partition, { high: Number(high), low: Number(low) }]));
-      const [committed] = await admin.fetchOffsets({ groupId: this.deps.applicationId, topics: [this.topics.readings] });
-      const offsets = new Map((committed?.partitions ?? []).map(({ partition, offset }) => [partition, Number(offset)]));
-      return new Map(
-        partitions.map((partition) => {
+      const committed = await admin.fetchOffsets({ groupId: this.deps.applicationId, topics: INPUTS.map((role) => this.topics[role]) });
+      const positionsOf = async (role: InputRole) => {
+        const topic = this.topics[role];
+        const ends = new Map((await admin.fetchTopicOffsets(topic)).map(({ partition, high, low }) => [partition, { high: Number(high), low: Number(low) }]));
+        const offsets = new Map((committed.find((entry) => entry.topic === topic)?.partitions ?? []).map(({ partition, offset }) => [partition, Number(offset)]));
+        return new Map(partitions.map((partition) => {
           const end = ends.get(partition) ?? { high: 0, low: 0 };
           const next = offsets.get(partition) ?? -1;
           // -1: nothing committed yet, so consumption starts at the low watermark.
-          const position = next < 0 ? end.low : next;
-          return [partition, { position, caughtUp: position >= end.high }];
-        }),
-      );
+          return [partition, { position: next < 0 ? end.low : next, high: end.high }];
+        }));
+      };
+      const readings = await positionsOf('readings');
+      const acks = await positionsOf('alertAcks');
+      return new Map(partitions.map((partition) => {
+        const reading = readings.get(partition)!;
+        return [partition, { position: { readings: reading.position, alertAcks: acks.get(partition)!.position }, caughtUp: reading.position >= reading.high }];
+      }));
     } finally {
       await admin.disconnect();
     }
@@ -317,14 +345,18 @@ export class StreamProcessor {
     return run;
   }
 
-  private async processBatch(task: PartitionTask, messages: readonly KafkaMessage[], heartbeat: () => Promise<void>): Promise<void> {
+  private async processBatch(task: PartitionTask, role: InputRole, messages: readonly KafkaMessage[], heartbeat: () => Promise<void>): Promise<void> {
     let sinceHeartbeat = 0;
     for (const message of messages) {
       const offset = Number(message.offset);
-      if (offset < task.position) continue; // already in the state: redelivered after a rebalance
-      task.position = offset + 1;
-      this.metrics.consumed.inc();
-      await this.consume(task, message);
+      if (offset < task.position[role]) continue; // already in the state: redelivered after a rebalance
+      task.position[role] = offset + 1;
+      if (role === 'readings') {
+        this.metrics.consumed.inc();
+        await this.consume(task, message);
+      } else {
+        await this.applyAck(task, message);
+      }
       if (++sinceHeartbeat >= HEARTBEAT_EVERY) {
         sinceHeartbeat = 0;
         await heartbeat();
@@ -353,12 +385,27 @@ export class StreamProcessor {
     this.metrics.processed.inc();
   }
 
+  /** An acknowledgement for an alert this partition holds; a bad ack record goes to the DLQ like a bad reading. */
+  private async applyAck(task: PartitionTask, message: KafkaMessage): Promise<void> {
+    const decoded = await decodeAlertAck(this.deps.registry, message);
+    if (!decoded.ok) {
+      task.deadLetters.push(this.deadLetter(task.partition, message, decoded.rejection.kind, decoded.rejection.reason, this.topics.alertAcks));
+      this.metrics.acks.inc({ result: 'dead-lettered' });
+      return;
+    }
+    const { sensorId, rule, ack } = decoded;
+    const acknowledged = task.monitors.acknowledge({ sensorId, rule }, ack.alertId, ack.acknowledgedBy, Date.now());
+    this.metrics.acks.inc({ result: acknowledged ? 'acknowledged' : 'ignored' });
+    this.deps.logger.info({ alertId: ack.alertId, by: ack.acknowledgedBy, acknowledged }, acknowledged ? 'alert acknowledged' : 'acknowledgement ignored: no such open alert');
+  }
+
   /** `kind` is a fixed category (a metric label); `reason` is the full text for people. */
-  private deadLetter(partition: number, message: KafkaMessage, kind: RejectionKind, reason: string): Message {
-    this.metrics.deadLettered.inc({ kind });
+  private deadLetter(partition: number, message: KafkaMessage, kind: RejectionKind, reason: string, sourceTopic = this.topics.readings): Message {
+    // Readings only, so that consumed = processed + dead-lettered + late holds for them.
+    if (sourceTopic === this.topics.readings) this.metrics.deadLettered.inc({ kind });
     // Debug, not warn: a burst of bad input must not flood the log; the DLQ topic and the metric carry it.
     this.deps.logger.debug({ partition, offset: message.offset, kind, reason }, 'record sent to the DLQ');
-    return withSource('dlq', this.topics.readings, partition, message, { 'dlq.kind': kind, 'dlq.reason': reason });
+    return withSource('dlq', sourceTopic, partition, message, { 'dlq.kind': kind, 'dlq.reason': reason });
   }
 
   /**
@@ -372,7 +419,7 @@ export class StreamProcessor {
     this.tasks.delete(task.partition);
     this.deps.logger.warn({ err: error, partition: task.partition, committedPosition: task.committedPosition }, 'partition failed: rebuilding it from its changelog');
     if (this.assigned.includes(task.partition)) {
-      this.deps.consumer.seek({ topic: this.topics.readings, partition: task.partition, offset: String(task.committedPosition) });
+      for (const role of INPUTS) this.deps.consumer.seek({ topic: this.topics[role], partition: task.partition, offset: String(task.committedPosition[role]) });
     }
     await task.producer.disconnect().catch(() => undefined);
     await sleep(ABANDON_BACKOFF_MS); // a broken dependency (registry, broker) must not turn into a hot restore loop
@@ -387,7 +434,8 @@ export class StreamProcessor {
     const lateReadings = task.lateReadings;
     task.deadLetters = [];
     task.lateReadings = [];
-    const offsetMoved = task.position !== task.committedPosition;
+    const moved = INPUTS.filter((role) => task.position[role] !== task.committedPosition[role]);
+    const offsetMoved = moved.length > 0;
     const nothing = windows.changed.length === 0 && windows.emit.length === 0 && monitors.alerts.length === 0 && monitors.changed.length === 0 && !offsetMoved;
     if (nothing && deadLetters.length === 0 && lateReadings.length === 0) return;
 
@@ -427,7 +475,7 @@ export class StreamProcessor {
         if (offsetMoved) {
           await transaction.sendOffsets({
             consumerGroupId: this.deps.applicationId,
-            topics: [{ topic: this.topics.readings, partitions: [{ partition: task.partition, offset: String(task.position) }] }],
+            topics: moved.map((role) => ({ topic: this.topics[role], partitions: [{ partition: task.partition, offset: String(task.position[role]) }] })),
           });
         }
         await transaction.commit();
@@ -438,7 +486,7 @@ export class StreamProcessor {
     } finally {
       timer();
     }
-    task.committedPosition = task.position;
+    task.committedPosition = { ...task.position };
     for (const window of windows.emit) this.metrics.windowRecords.inc({ kind: window.final ? 'final' : 'update' });
     for (const alert of monitors.alerts) this.metrics.alertRecords.inc({ state: alert.value?.state ?? 'tombstone' });
   }

@@ -1,6 +1,6 @@
 import type { KafkaMessage } from 'kafkajs';
 import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import type { SensorReading } from '@iot/contracts';
+import { parseAlertId, type AlertAck, type AlertRule, type SensorReading } from '@iot/contracts';
 
 /** Why a record cannot be processed: a fixed category (a metric label and the `dlq.kind` header). */
 export type RejectionKind =
@@ -36,12 +36,24 @@ const reject = (kind: RejectionKind, reason: string): Decoded => ({ ok: false, r
  * be asked, which is not the record's fault.
  */
 export async function decodeReading(registry: SchemaRegistry, message: KafkaMessage, now: number): Promise<Decoded> {
-  if (!message.key || message.key.length === 0) return reject('missing-key', 'record has no key (the key must be the sensorId)');
-  if (!message.value) return reject('missing-value', 'record has no value (a tombstone on the readings topic)');
-  const keyFraming = framingProblem(message.key, 'key');
-  if (keyFraming) return { ok: false, rejection: keyFraming };
-  const valueFraming = framingProblem(message.value, 'value');
-  if (valueFraming) return { ok: false, rejection: valueFraming };
+  const framed = await decodeFramed(registry, message);
+  if (!framed.ok) return framed;
+  const reading = framed.value as SensorReading;
+  const invalid = invalidReading(reading, now);
+  if (invalid) return { ok: false, rejection: invalid };
+  if (framed.key !== reading.sensorId) return reject('key-mismatch', `key ${JSON.stringify(framed.key)} differs from sensorId ${JSON.stringify(reading.sensorId)}`);
+  return { ok: true, reading };
+}
+
+/** Key and value present, framed, with schemas the registry knows, and decodable. */
+async function decodeFramed(registry: SchemaRegistry, message: KafkaMessage): Promise<{ ok: true; key: unknown; value: unknown } | { ok: false; rejection: Rejection }> {
+  const fail = (kind: RejectionKind, reason: string) => ({ ok: false as const, rejection: { kind, reason } });
+  if (!message.key || message.key.length === 0) return fail('missing-key', 'record has no key (the key must be the sensorId)');
+  if (!message.value) return fail('missing-value', 'record has no value (a tombstone on an input topic)');
+  for (const [part, bytes] of [['key', message.key], ['value', message.value]] as const) {
+    const framing = framingProblem(bytes, part);
+    if (framing) return { ok: false, rejection: framing };
+  }
   for (const [part, bytes] of [['key', message.key], ['value', message.value]] as const) {
     const schemaId = bytes.readInt32BE(1);
     try {
@@ -49,25 +61,20 @@ export async function decodeReading(registry: SchemaRegistry, message: KafkaMess
     } catch (error) {
       // Only "not found" is the record's fault; an unreachable registry is ours: throw, and retry the batch.
       if ((error as { status?: number }).status !== 404) throw error;
-      return reject('unknown-schema', `${part} schema id ${schemaId} is not in the schema registry`);
+      return fail('unknown-schema', `${part} schema id ${schemaId} is not in the schema registry`);
     }
   }
   let key: unknown;
-  let reading: SensorReading;
   try {
     key = await registry.decode(message.key);
   } catch (error) {
-    return reject('undecodable', `key does not decode with its schema: ${(error as Error).message}`);
+    return fail('undecodable', `key does not decode with its schema: ${(error as Error).message}`);
   }
   try {
-    reading = (await registry.decode(message.value)) as SensorReading;
+    return { ok: true, key, value: await registry.decode(message.value) };
   } catch (error) {
-    return reject('undecodable', `value does not decode with its schema: ${(error as Error).message}`);
+    return fail('undecodable', `value does not decode with its schema: ${(error as Error).message}`);
   }
-  const invalid = invalidReading(reading, now);
-  if (invalid) return { ok: false, rejection: invalid };
-  if (key !== reading.sensorId) return reject('key-mismatch', `key ${JSON.stringify(key)} differs from sensorId ${JSON.stringify(reading.sensorId)}`);
-  return { ok: true, reading };
 }
 
 function framingProblem(bytes: Buffer, part: 'key' | 'value'): Rejection | undefined {
@@ -90,4 +97,24 @@ export function invalidReading(reading: SensorReading, now: number): Rejection |
   if (reading.timestamp < EARLIEST) return { kind: 'invalid-timestamp', reason: `timestamp ${reading.timestamp} is before 2000-01-01` };
   if (reading.timestamp > now + MAX_CLOCK_SKEW_MS) return { kind: 'invalid-timestamp', reason: `timestamp ${new Date(reading.timestamp).toISOString()} is more than a day in the future` };
   return undefined;
+}
+
+export type DecodedAck = { ok: true; sensorId: string; rule: AlertRule; ack: AlertAck } | { ok: false; rejection: Rejection };
+
+/**
+ * Turns a record of iot.alert-acks into an acknowledgement: the same framing and registry checks
+ * as a reading, an alertId of the form sensorId/RULE/openedAt, and a key equal to its sensorId
+ * (so the ack reached the partition holding that sensor's alerts).
+ */
+export async function decodeAlertAck(registry: SchemaRegistry, message: KafkaMessage): Promise<DecodedAck> {
+  const framed = await decodeFramed(registry, message);
+  if (!framed.ok) return framed;
+  const ack = framed.value as Partial<AlertAck> | null;
+  if (ack === null || typeof ack !== 'object' || typeof ack.alertId !== 'string' || typeof ack.acknowledgedBy !== 'string' || typeof ack.requestedAt !== 'number') {
+    return { ok: false, rejection: { kind: 'invalid-field', reason: 'value is not an AlertAck (alertId, acknowledgedBy, requestedAt)' } };
+  }
+  const id = parseAlertId(ack.alertId);
+  if (!id) return { ok: false, rejection: { kind: 'invalid-field', reason: `alertId ${JSON.stringify(ack.alertId)} is not sensorId/RULE/openedAt` } };
+  if (framed.key !== id.sensorId) return { ok: false, rejection: { kind: 'key-mismatch', reason: `key ${JSON.stringify(framed.key)} differs from the alert's sensorId ${JSON.stringify(id.sensorId)}` } };
+  return { ok: true, sensorId: id.sensorId, rule: id.rule, ack: ack as AlertAck };
 }

@@ -123,10 +123,13 @@ test('acknowledging an open alert by its id emits ACKNOWLEDGED once; it still cl
   const monitors = new PartitionMonitors(RULES);
   const [opened] = ofRule(feed(monitors, [50, 50, 50], T0), 'RANGE');
   const key = { sensorId: 'temp-1', rule: 'RANGE' as const };
-  assert.equal(monitors.acknowledge(key, 'temp-1/RANGE/0', T0 + 5000), false, 'unknown occurrence');
-  assert.equal(monitors.acknowledge(key, opened!.alertId, T0 + 5000), true);
-  assert.equal(monitors.acknowledge(key, opened!.alertId, T0 + 5000), false, 'already acknowledged');
-  assert.deepEqual(states(ofRule(monitors.flush().alerts, 'RANGE')), ['ACKNOWLEDGED']);
+  assert.equal(monitors.acknowledge(key, 'temp-1/RANGE/0', 'ops', T0 + 5000), false, 'unknown occurrence');
+  assert.equal(monitors.acknowledge(key, opened!.alertId, 'ops', T0 + 5000), true);
+  assert.equal(monitors.acknowledge(key, opened!.alertId, 'ops', T0 + 5000), false, 'already acknowledged');
+  const [acked] = ofRule(monitors.flush().alerts, 'RANGE');
+  assert.equal(acked?.state, 'ACKNOWLEDGED');
+  assert.equal(acked?.acknowledgedBy, 'ops');
+  assert.equal(acked?.acknowledgedAt, T0 + 5000);
   assert.deepEqual(states(ofRule(feed(monitors, [20, 20, 20], T0 + 6000), 'RANGE')), ['CLEARED']);
 });
 

@@ -97,10 +97,10 @@ export class PartitionMonitors {
   }
 
   /** Acknowledges the open alert with this id; false when there is none (cleared, or another occurrence). */
-  acknowledge(key: AlertKey, alertId: string, at: number): boolean {
+  acknowledge(key: AlertKey, alertId: string, by: string, at: number): boolean {
     const sensor = this.sensors.get(key.sensorId);
     const lifecycle = sensor?.lifecycles[key.rule];
-    const alert = lifecycle && acknowledge(lifecycle, alertId, at);
+    const alert = lifecycle && acknowledge(lifecycle, alertId, by, at);
     if (!alert) return false;
     this.unsaved.add(key.sensorId);
     this.pending.push({ key, value: alert });

@@ -1,0 +1,53 @@
+import { parseArgs } from 'node:util';
+import { userInfo } from 'node:os';
+import { ALERT_ACKS_TOPIC, AVRO_SCHEMAS, parseAlertId, SENSOR_READINGS_TOPIC, type AlertAck } from '@iot/contracts';
+import { connectIdempotentProducer, createKafka, createLogger, createRegistry, registerSchema } from '@iot/runtime';
+import type { AlertsCliConfig } from './config.ts';
+import { UsageError } from './filter.ts';
+
+export interface AckOptions {
+  alertId: string;
+  sensorId: string;
+  by: string;
+}
+
+/** Parses the arguments after `ack`: one alertId (as printed by `tail`), and `--by NAME`. */
+export function parseAckArgs(argv: readonly string[]): AckOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: { by: { type: 'string' } }, strict: true, allowPositionals: true });
+  } catch (error) {
+    throw new UsageError(`ack: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const [alertId, ...extra] = parsed.positionals;
+  if (alertId === undefined || extra.length > 0) throw new UsageError('ack: expected exactly one alertId (sensorId/RULE/openedAt, as `tail` prints it)');
+  const id = parseAlertId(alertId);
+  if (!id) throw new UsageError(`ack: "${alertId}" is not an alertId (sensorId/RULE/openedAt, e.g. plant-a-temperature-1/RANGE/1795434132889)`);
+  const by = parsed.values.by ?? userInfo().username;
+  if (by.trim() === '') throw new UsageError('--by: expected a non-empty name');
+  return { alertId, sensorId: id.sensorId, by };
+}
+
+/**
+ * Writes the acknowledgement to iot.alert-acks. The key is the sensorId encoded exactly as on
+ * iot.sensor-readings (same schema id, same bytes), so the murmur2 partitioner puts it in the
+ * partition number of the sensor's readings: the processor task holding the alert gets it.
+ */
+export async function sendAck(config: AlertsCliConfig, options: AckOptions): Promise<{ partition: number; offset: string }> {
+  const kafka = createKafka('iot-alerts-cli', config.KAFKA_BROKERS, createLogger('alerts-cli', 'silent'));
+  const registry = createRegistry(config.SCHEMA_REGISTRY_URL);
+  const keyId = await registerSchema(config.SCHEMA_REGISTRY_URL, SENSOR_READINGS_TOPIC, 'key', AVRO_SCHEMAS.sensorIdKey);
+  const valueId = await registerSchema(config.SCHEMA_REGISTRY_URL, ALERT_ACKS_TOPIC, 'value', AVRO_SCHEMAS.alertAck);
+  const ack: AlertAck = { alertId: options.alertId, acknowledgedBy: options.by, requestedAt: Date.now() };
+  const producer = await connectIdempotentProducer(kafka);
+  try {
+    const [sent] = await producer.send({
+      topic: ALERT_ACKS_TOPIC,
+      acks: -1,
+      messages: [{ key: await registry.encode(keyId, options.sensorId), value: await registry.encode(valueId, ack) }],
+    });
+    return { partition: sent!.partition, offset: sent!.baseOffset ?? '' };
+  } finally {
+    await producer.disconnect();
+  }
+}
