@@ -267,8 +267,16 @@ export class StreamProcessor {
     // Fence first: once our producers hold the transactional ids, no zombie can commit state or
     // offsets for these partitions, so the changelog and committed offsets read next are final.
     const producers = await Promise.all(added.map((partition) => this.openProducer(partition)));
-    const restored = await restorePartitions(this.deps.kafka, this.changelogTopic, added);
-    const positions = await this.committedPositions(added);
+    let restored: Awaited<ReturnType<typeof restorePartitions>>;
+    let positions: Awaited<ReturnType<StreamProcessor['committedPositions']>>;
+    try {
+      restored = await restorePartitions(this.deps.kafka, this.changelogTopic, added);
+      positions = await this.committedPositions(added);
+    } catch (error) {
+      // The next batch for these partitions tries again; these producers are not kept.
+      await Promise.all(producers.map((producer) => producer.disconnect().catch(() => undefined)));
+      throw error;
+    }
     added.forEach((partition, i) => {
       const windows = new PartitionWindows(this.deps.rules);
       const monitors = new PartitionMonitors(this.deps.alertRules);
