@@ -1,26 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Alert } from '@iot/contracts';
+import { testAlert } from './test-alert.ts';
 import { matches, matchesTombstone, parseTailArgs, UsageError, type AlertFilter } from './filter.ts';
 
-const alert: Alert = {
-  alertId: 'plant-a-temperature-1/RANGE/1795428902120',
-  sensorId: 'plant-a-temperature-1',
-  sensorType: 'temperature',
-  siteId: 'plant-a',
-  rule: 'RANGE',
-  severity: 'CRITICAL',
-  state: 'OPEN',
-  triggerValue: 51.2,
-  peakValue: 51.2,
-  threshold: 45,
-  openedAt: 1795428902120,
-  lastSeenAt: 1795428902120,
-  clearedAt: null,
-  acknowledgedAt: null,
-  acknowledgedBy: null,
-  message: 'temperature above its range',
-};
+const alert: Alert = testAlert({ message: 'temperature above its range' });
 
 const usageError = (pattern: RegExp) => (error: unknown) => error instanceof UsageError && pattern.test(error.message);
 

@@ -1,28 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Alert } from '@iot/contracts';
+import { OPENED_AT, testAlert } from './test-alert.ts';
 import { formatHuman, formatJson, formatNumber, formatRecord } from './format.ts';
 import { decodeAlertRecord, UndecodableRecord, type AlertRecord, type Decode } from './record.ts';
 
-const opened = Date.parse('2026-11-23T10:15:02.120Z');
-const alert: Alert = {
-  alertId: `plant-a-temperature-1/RANGE/${opened}`,
-  sensorId: 'plant-a-temperature-1',
-  sensorType: 'temperature',
-  siteId: 'plant-a',
-  rule: 'RANGE',
-  severity: 'CRITICAL',
-  state: 'OPEN',
-  triggerValue: 51.2,
-  peakValue: 51.2,
-  threshold: 45,
-  openedAt: opened,
-  lastSeenAt: opened,
-  clearedAt: null,
-  acknowledgedAt: null,
-  acknowledgedBy: null,
-  message: 'temperature 51.2 °C above the 45 °C limit',
-};
+const opened = OPENED_AT;
+const alert: Alert = testAlert();
 const key = { sensorId: alert.sensorId, rule: alert.rule };
 const at = { key, partition: 3, offset: 42, timestamp: opened + 5 };
 const record = (changes: Partial<Alert> = {}): AlertRecord => ({ ...at, kind: 'alert', alert: { ...alert, ...changes } });
