@@ -479,7 +479,9 @@ export class StreamProcessor {
           [this.topics.lateReadings, lateReadings],
           [this.changelogTopic, changelog],
         ];
-        for (const [topic, messages] of sends) if (messages.length > 0) await transaction.send({ topic, acks: -1, messages });
+        for (const [topic, messages] of sends) {
+          for (const chunk of chunksBySize(messages)) await transaction.send({ topic, acks: -1, messages: chunk });
+        }
         if (offsetMoved) {
           await transaction.sendOffsets({
             consumerGroupId: this.deps.applicationId,
@@ -498,6 +500,35 @@ export class StreamProcessor {
     for (const window of windows.emit) this.metrics.windowRecords.inc({ kind: window.final ? 'final' : 'update' });
     for (const alert of monitors.alerts) this.metrics.alertRecords.inc({ state: alert.value?.state ?? 'tombstone' });
   }
+}
+
+/** Bytes per send: kafkajs puts one send's records for a partition into one batch, and the broker refuses batches over max.message.bytes (1 MiB by default). */
+const MAX_SEND_BYTES = 512 * 1024;
+
+function sizeOf(message: Message): number {
+  const bytes = (value: Buffer | string | null | undefined) => (value == null ? 0 : typeof value === 'string' ? Buffer.byteLength(value) : value.length);
+  let size = 64 + bytes(message.key as Buffer | string | null) + bytes(message.value as Buffer | string | null); // 64: record overhead
+  for (const [name, value] of Object.entries(message.headers ?? {})) size += Buffer.byteLength(name) + bytes(value as Buffer | string | undefined);
+  return size;
+}
+
+/** Splits a burst (a backlog replayed, thousands of sensors changed) into sends the broker accepts. */
+export function chunksBySize(messages: readonly Message[], maxBytes = MAX_SEND_BYTES): Message[][] {
+  const chunks: Message[][] = [];
+  let current: Message[] = [];
+  let currentBytes = 0;
+  for (const message of messages) {
+    const size = sizeOf(message);
+    if (current.length > 0 && currentBytes + size > maxBytes) {
+      chunks.push(current);
+      current = [];
+      currentBytes = 0;
+    }
+    current.push(message);
+    currentBytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
 }
 
 /** The original record (key, value, timestamp, headers) plus `headers` and `<prefix>.source.*` naming where it came from. */
