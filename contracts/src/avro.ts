@@ -15,6 +15,12 @@ function load(file: string): AvroSchemaSource {
 export const AVRO_SCHEMAS = {
   sensorIdKey: load('sensor-id-key.avsc'),
   sensorReading: load('sensor-reading.avsc'),
+  /**
+   * Version 2 of the same record (iot.v1.SensorReading): adds the optional `batteryLevel`
+   * (default null). Registered under `iot.sensor-readings-value` next to version 1, with the
+   * subject's compatibility BACKWARD; consumers decode with each record's writer schema.
+   */
+  sensorReadingV2: load('sensor-reading-v2.avsc'),
   windowCountKey: load('window-count-key.avsc'),
   windowCount: load('window-count.avsc'),
   alertKey: load('alert-key.avsc'),
@@ -30,6 +36,15 @@ export interface SensorReading {
   timestamp: number;
   value: number;
   unit: string;
+}
+
+/**
+ * iot.v1.SensorReading as of schema version 2 (`AVRO_SCHEMAS.sensorReadingV2`). Read with the v2
+ * schema, a record written with version 1 has `batteryLevel` null (the field's default).
+ */
+export interface SensorReadingV2 extends SensorReading {
+  /** Battery charge in percent (0-100); null when mains powered or written before version 2. */
+  batteryLevel: number | null;
 }
 
 /** iot.v1.WindowCountKey */

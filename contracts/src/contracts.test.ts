@@ -6,7 +6,7 @@ import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import avro from 'avsc';
-import { AVRO_SCHEMAS, TOPICS, WINDOW_COUNTS_TOPIC, parseAlertId, type Alert } from './index.ts';
+import { AVRO_SCHEMAS, TOPICS, WINDOW_COUNTS_TOPIC, parseAlertId, type Alert, type SensorReading, type SensorReadingV2 } from './index.ts';
 
 const contractsDir = fileURLToPath(new URL('..', import.meta.url));
 
@@ -61,6 +61,25 @@ test('the window count schema evolves compatibly: records written before firstEv
   const read = current.fromBuffer(old, current.createResolver(previous)) as { firstEventTime: number | null; count: number };
   assert.equal(read.count, 1);
   assert.equal(read.firstEventTime, null);
+});
+
+test('sensor reading v2 evolves v1 both ways: v1 data reads as v2 with batteryLevel null, v2 data reads as v1 without it', () => {
+  const v1 = typeOf(AVRO_SCHEMAS.sensorReading);
+  const v2 = typeOf(AVRO_SCHEMAS.sensorReadingV2);
+  assert.equal(v2.name, v1.name, 'v2 is the same record (iot.v1.SensorReading), evolved');
+  const v1Fields = (JSON.parse(AVRO_SCHEMAS.sensorReading.text) as { fields: unknown[] }).fields;
+  assert.deepEqual((JSON.parse(AVRO_SCHEMAS.sensorReadingV2.text) as { fields: unknown[] }).fields.slice(0, v1Fields.length), v1Fields, 'v2 keeps every v1 field as it is');
+
+  const reading: SensorReading = { sensorId: 's1', sensorType: 'temperature', siteId: 'a', timestamp: Date.UTC(2026, 0, 1), value: 21.5, unit: '°C' };
+  const v2ReadsV1 = v2.createResolver(v1); // BACKWARD: the new schema reads old data
+  const v1ReadsV2 = v1.createResolver(v2); // FORWARD: the old schema reads new data
+  assert.deepEqual({ ...v2.fromBuffer(v1.toBuffer(reading), v2ReadsV1) }, { ...reading, batteryLevel: null } satisfies SensorReadingV2);
+
+  const withBattery: SensorReadingV2 = { ...reading, batteryLevel: 87.5 };
+  assert.deepEqual({ ...v1.fromBuffer(v2.toBuffer(withBattery), v1ReadsV2) }, reading, 'a v1 reader drops batteryLevel');
+  assert.deepEqual({ ...v1.fromBuffer(v2.toBuffer({ ...reading, batteryLevel: null }), v1ReadsV2) }, reading);
+  assert.deepEqual({ ...v2.fromBuffer(v2.toBuffer(withBattery)) }, withBattery);
+  assert.ok(v2.isValid({ ...reading, batteryLevel: null }) && !v2.isValid({ ...reading, batteryLevel: '87' }));
 });
 
 test('result topics are compacted and the readings topic has 6 partitions', () => {

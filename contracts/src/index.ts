@@ -18,6 +18,7 @@ export {
   parseAlertId,
   type AvroSchemaSource,
   type SensorReading,
+  type SensorReadingV2,
   type WindowCount,
   type WindowCountKey,
   type Alert,

@@ -21,6 +21,8 @@ const schema = z.object({
   /** For `provision` against servers the tool did not start (docker compose): where they are. */
   KAFKA_BROKERS: z.string().optional(),
   CONNECT_URL: z.url().optional(),
+  /** Apicurio Registry's base URL (without /apis/...). */
+  REGISTRY_URL: z.url().optional(),
   GATEWAY_PORT: envVar.port(PORTS.gateway.port),
   DASHBOARD_PORT: envVar.port(PORTS.dashboard.port),
   /** JDK for Kafka and Connect (17 or newer); default: java on the PATH. */
@@ -52,9 +54,9 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env) {
       conf: join(home, 'conf'),
     },
     kafkaBootstrap: parsed.KAFKA_BROKERS ?? `127.0.0.1:${parsed.KAFKA_PORT}`,
-    registryUrl: `http://127.0.0.1:${parsed.REGISTRY_PORT}`,
+    registryUrl: parsed.REGISTRY_URL?.replace(/\/$/, '') ?? `http://127.0.0.1:${parsed.REGISTRY_PORT}`,
     /** What services give @kafkajs/confluent-schema-registry. */
-    registryCcompatUrl: `http://127.0.0.1:${parsed.REGISTRY_PORT}/apis/ccompat/v7`,
+    registryCcompatUrl: `${parsed.REGISTRY_URL?.replace(/\/$/, '') ?? `http://127.0.0.1:${parsed.REGISTRY_PORT}`}/apis/ccompat/v7`,
     connectUrl: parsed.CONNECT_URL ?? `http://127.0.0.1:${parsed.CONNECT_PORT}`,
     adminUrl,
     databaseUrl,

@@ -1,9 +1,36 @@
 import { join } from 'node:path';
 import type { StackConfig } from './config.ts';
+import { ALERT_ACKS_TOPIC, ALERTS_TOPIC, SENSOR_READINGS_TOPIC, subjectFor, WINDOW_COUNTS_TOPIC } from '@iot/contracts';
+import { StackError } from './errors.ts';
 import { findJava } from './java.ts';
 import { assertPortFree, logFileOf, runningPid, startDetached, waitUntilHealthy } from './process.ts';
 
 export const REGISTRY = 'registry';
+
+/** Value subjects whose schemas may only evolve BACKWARD: consumers on the new schema read every older record. */
+const GOVERNED_TOPICS = [SENSOR_READINGS_TOPIC, WINDOW_COUNTS_TOPIC, ALERTS_TOPIC, ALERT_ACKS_TOPIC];
+
+/**
+ * Sets BACKWARD compatibility on the contract topics' value subjects (idempotent; Apicurio
+ * accepts it before the subject's first version and enforces it from then on: an incompatible
+ * schema is refused with 409). The body key is `compatibility`; `compatibilityLevel` gets a 500.
+ */
+export async function ensureSchemaCompatibility(config: StackConfig): Promise<void> {
+  for (const topic of GOVERNED_TOPICS) {
+    const subject = subjectFor(topic, 'value');
+    const response = await fetch(`${config.registryCcompatUrl}/config/${encodeURIComponent(subject)}`, {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/vnd.schemaregistry.v1+json' },
+      body: JSON.stringify({ compatibility: 'BACKWARD' }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (!response.ok) throw new StackError(REGISTRY, `setting BACKWARD compatibility on ${subject} failed: HTTP ${response.status} ${await response.text()}`, logFileOf(config, REGISTRY));
+  }
+}
+
+export async function waitForRegistry(config: StackConfig): Promise<void> {
+  await waitUntilHealthy(config, REGISTRY, () => registryHealthy(config));
+}
 
 async function registryHealthy(config: StackConfig): Promise<boolean> {
   const response = await fetch(`${config.registryUrl}/apis/ccompat/v7/subjects`, { signal: AbortSignal.timeout(2000) });

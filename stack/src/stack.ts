@@ -6,7 +6,7 @@ import { install } from './install.ts';
 import { ensureTopics, KAFKA, startKafka } from './kafka.ts';
 import { ensurePostgres } from './postgres.ts';
 import { POSTGRES } from './private-postgres.ts';
-import { REGISTRY, startRegistry } from './registry.ts';
+import { ensureSchemaCompatibility, REGISTRY, startRegistry, waitForRegistry } from './registry.ts';
 import { runningPid, stopProcess, waitUntilHealthy } from './process.ts';
 
 export type Log = (line: string) => void;
@@ -26,6 +26,7 @@ export async function up(config: StackConfig, log: Log, started: string[] = []):
   const topicChanges = await ensureTopics(config);
   if (topicChanges.length > 0) log(`kafka: ${topicChanges.join('; ')}`);
   await startRegistry(config, log, started);
+  await ensureSchemaCompatibility(config);
   await startConnect(config, log, started);
   const applied = await applyConnectors(config);
   log(`connect: applied connectors ${applied.join(', ')}`);
@@ -40,6 +41,8 @@ export async function provision(config: StackConfig, log: Log): Promise<void> {
   await ensurePostgres(config, log);
   const topicChanges = await ensureTopics(config);
   if (topicChanges.length > 0) log(`kafka: ${topicChanges.join('; ')}`);
+  await waitForRegistry(config);
+  await ensureSchemaCompatibility(config);
   await waitUntilHealthy(config, CONNECT, () => connectHealthy(config));
   log(`connect: applied connectors ${(await applyConnectors(config)).join(', ')}`);
 }
