@@ -31,3 +31,4 @@ export {
   type TallyFile,
 } from './avro.ts';
 export { PORTS } from './ports.ts';
+export { DEFAULT_ALERT_RULES, type TypeLimits } from './alert-defaults.ts';

@@ -1,29 +1,54 @@
 import { parseArgs } from 'node:util';
 import { connectIdempotentProducer, createKafka, createLogger, createRegistry } from '@iot/runtime';
 import { loadConfig } from './config.ts';
-import { defaultFleet, loadFleet } from './fleet.ts';
+import { defaultFleet, loadFleet, naturalRate, scaleIntervals } from './fleet.ts';
+import { expectedAlerts, loadScenario } from './scenario.ts';
 import { checkTimingRatios, simulate } from './simulator.ts';
 import { Tally } from './tally.ts';
+import { DETECTOR_DEFAULTS } from './detector-defaults.ts';
+
+const SILENCE_AFTER_MS = DETECTOR_DEFAULTS.silence.afterMs;
 
 const HELP = `Usage: npm run producers -- run [options]
+       npm run producers -- expect --scenario S [--fleet FILE] [--rate N] [--prefix TEXT]
 
-Sends simulated sensor readings (Avro, through the schema registry) to iot.sensor-readings.
+run     sends simulated sensor readings (Avro, through the schema registry) to iot.sensor-readings.
+expect  prints, as JSON, which alert rules each fault of the scenario is designed to raise with
+        the stream processor's default rules ("raises": must open; "mayRaise": may also open).
 
 Options:
-  --fleet FILE        fleet description (JSON: {"sites":[{"id","sensors":[{"id","type"}]}]});
-                      default: the built-in demo fleet (3 sites x 6 sensor types)
-  --prefix TEXT       prefix every site and sensor id of the built-in fleet (unique ids per test run)
-  --rate N            readings per second over the whole fleet (default 20)
+  --fleet FILE        fleet description, YAML (.yaml/.yml) or JSON (.json):
+                      sites: [{id, sensors: [{type, id | count, intervalMs?, unit?}]}]
+                      (example: fleets/demo.yaml); default: the built-in demo fleet
+                      (3 sites, 38 sensors of all six types, 14.7 readings/s)
+  --prefix TEXT       put TEXT in front of every site and sensor id (unique ids per test run);
+                      scenario sensor names get it too
+  --rate N            readings per second over the whole fleet: every sensor's interval is
+                      scaled by the same factor (their ratios stay); default: each sensor's
+                      own interval (intervalMs in the fleet, else its type's default)
   --duration D        stop after D seconds (e.g. 30, 30s, 2m); default: until Ctrl-C
-  --seed N            seed for the signal noise and timing (default 42): same seed, same values
+  --scenario S        faults to inject: a built-in name (demo) or a YAML/JSON file with
+                      {repeatEveryS?, faults: [{sensor, fault, startS, endS, ...}]}, fault one of
+                      spike (value), stuck (value), drift (by), step (by), silence,
+                      flapping (around, amplitude, periodS); times in seconds since the start
+  --seed N            seed for the signals, schedule, timing and transport faults (default 42):
+                      same seed, same values
   --out-of-order-ratio R
                       fraction (0-1) of readings stamped 1-4 s in the past, inside the
                       processor's grace period (default 0)
   --late-ratio R      fraction (0-1) of readings stamped 5 minutes in the past, beyond window
                       end + grace, from 3 s into the run on (default 0); the two ratios add up to at most 1
+  --duplicate-ratio R fraction (0-1) of readings sent again right after their batch was
+                      acknowledged, as an application retry would (default 0): new records, which
+                      the processor counts again
+  --malformed-ratio R fraction (0-1) of readings replaced by a malformed record (default 0):
+                      JSON text (bad-magic-byte), a frame that is not Avro (undecodable) or a NaN
+                      value (invalid-value), each with the header sim.malformed=<kind>: DLQ material
   --tally FILE        write what the broker acknowledged to FILE when the run ends: per sensor
-                      per minute (count, min, max, sum), late readings counted apart
-                      (JSON {"windows":[...],"late":{"count","bySensor"}})
+                      per minute (count, min, max, sum; a duplicate counts twice), late readings
+                      apart, duplicates and malformed records apart
+                      (JSON {"windows":[...],"late":{"count","bySensor"},
+                      "duplicates":{"count","bySensor"},"malformed":{"count","byKind"}})
   --quiet             no live progress line (default when CI is set or stdout is not a terminal)
   -h, --help          this help
 
@@ -56,11 +81,14 @@ async function run(argv: string[]): Promise<void> {
     options: {
       fleet: { type: 'string' },
       prefix: { type: 'string', default: '' },
-      rate: { type: 'string', default: '20' },
+      rate: { type: 'string' },
       duration: { type: 'string' },
       seed: { type: 'string', default: '42' },
       'out-of-order-ratio': { type: 'string', default: '0' },
       'late-ratio': { type: 'string', default: '0' },
+      'duplicate-ratio': { type: 'string', default: '0' },
+      'malformed-ratio': { type: 'string', default: '0' },
+      scenario: { type: 'string' },
       tally: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -71,14 +99,21 @@ async function run(argv: string[]): Promise<void> {
     console.log(HELP);
     return;
   }
-  const rate = parsePositive('rate', values.rate);
+  const rate = values.rate === undefined ? undefined : parsePositive('rate', values.rate);
   const seed = Number(values.seed);
   if (!Number.isInteger(seed)) throw new Error(`--seed: expected an integer, got "${values.seed}"`);
   const outOfOrderRatio = parseRatio('out-of-order-ratio', values['out-of-order-ratio']);
   const lateRatio = parseRatio('late-ratio', values['late-ratio']);
   checkTimingRatios({ outOfOrderRatio, lateRatio });
+  const duplicateRatio = parseRatio('duplicate-ratio', values['duplicate-ratio']);
+  const malformedRatio = parseRatio('malformed-ratio', values['malformed-ratio']);
   const durationMs = values.duration === undefined ? undefined : parseDuration(values.duration);
-  const fleet = values.fleet ? loadFleet(values.fleet) : defaultFleet(values.prefix);
+  const fleet = scaleIntervals(values.fleet ? loadFleet(values.fleet, values.prefix) : defaultFleet(values.prefix), rate);
+  const slowest = Math.max(...fleet.map((sensor) => sensor.intervalMs));
+  if (slowest >= SILENCE_AFTER_MS) {
+    console.error(`producers: warning: at this rate some sensors read only every ${(slowest / 1000).toFixed(1)} s, so the processor's SILENCE rule (${SILENCE_AFTER_MS / 1000} s) will fire for them`);
+  }
+  const scenario = values.scenario === undefined ? undefined : loadScenario(values.scenario, fleet, values.prefix);
   const quiet = values.quiet || Boolean(process.env.CI) || !process.stdout.isTTY;
 
   const config = loadConfig();
@@ -91,11 +126,13 @@ async function run(argv: string[]): Promise<void> {
   process.once('SIGTERM', onSignal);
   try {
     const stats = await simulate(producer, createRegistry(config.SCHEMA_REGISTRY_URL), config.SCHEMA_REGISTRY_URL, fleet, {
-      rate,
       seed,
       outOfOrderRatio,
       lateRatio,
+      duplicateRatio,
+      malformedRatio,
       tally,
+      ...(scenario === undefined ? {} : { scenario }),
       signal: stop.signal,
       ...(durationMs === undefined ? {} : { durationMs }),
       onProgress: quiet
@@ -104,16 +141,31 @@ async function run(argv: string[]): Promise<void> {
       onError: (error) => console.error(`send failed: ${(error as Error).message}`),
     });
     if (!quiet) process.stdout.write('\n');
-    console.log(JSON.stringify({ sent: stats.sent, outOfOrder: stats.outOfOrder, late: stats.late, errors: stats.errors, seconds: stats.elapsedMs / 1000, sensors: fleet.length }));
+    console.log(JSON.stringify({ sent: stats.sent, outOfOrder: stats.outOfOrder, late: stats.late, duplicates: stats.duplicates, malformed: stats.malformed, errors: stats.errors, seconds: stats.elapsedMs / 1000, sensors: fleet.length, rate: Number(naturalRate(fleet).toFixed(3)) }));
   } finally {
     if (tally && values.tally) tally.write(values.tally);
     await producer.disconnect();
   }
 }
 
+/** `expect`: what the scenario's faults raise, for the fleet at the given rate. No Kafka. */
+function expect(argv: string[]): void {
+  const { values } = parseArgs({
+    args: argv,
+    options: { fleet: { type: 'string' }, prefix: { type: 'string', default: '' }, rate: { type: 'string' }, scenario: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+    strict: true,
+  });
+  if (values.help) return console.log(HELP);
+  if (values.scenario === undefined) throw new Error('expect: --scenario is required');
+  const rate = values.rate === undefined ? undefined : parsePositive('rate', values.rate);
+  const fleet = scaleIntervals(values.fleet ? loadFleet(values.fleet, values.prefix) : defaultFleet(values.prefix), rate);
+  const scenario = loadScenario(values.scenario, fleet, values.prefix);
+  console.log(JSON.stringify({ scenario: scenario.name, repeatEveryS: scenario.repeatEveryS ?? null, faults: expectedAlerts(scenario) }, null, 2));
+}
+
 const [command, ...rest] = process.argv.slice(2);
-const action = command === 'run' ? run(rest) : Promise.resolve(console.log(HELP));
-if (command !== 'run' && command !== undefined && command !== '--help' && command !== '-h') process.exitCode = 2;
+const action = command === 'run' ? run(rest) : command === 'expect' ? Promise.resolve().then(() => expect(rest)) : Promise.resolve(console.log(HELP));
+if (command !== 'run' && command !== 'expect' && command !== undefined && command !== '--help' && command !== '-h') process.exitCode = 2;
 action.catch((error: unknown) => {
   console.error(`producers: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;

@@ -1,33 +1,71 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { defaultFleet, parseFleet, SENSOR_TYPES } from './fleet.ts';
-import { seededRandom, sensorValue } from './signal.ts';
+import { defaultFleet, loadFleet, naturalRate, parseFleet, scaleIntervals, SENSOR_TYPES } from './fleet.ts';
 import { Tally } from './tally.ts';
 
-test('the demo fleet has every sensor type at every site with the type unit', () => {
+const FLEETS = join(import.meta.dirname, '..', 'fleets');
+
+test('the demo fleet: three sites, a few dozen sensors of every type, each with its type unit and interval', () => {
   const fleet = defaultFleet('x-');
-  assert.equal(fleet.length, 3 * Object.keys(SENSOR_TYPES).length);
-  assert.ok(fleet.every((sensor) => sensor.id.startsWith('x-') && sensor.unit === SENSOR_TYPES[sensor.type].unit));
+  assert.equal(fleet.length, 38);
+  assert.deepEqual(new Set(fleet.map((sensor) => sensor.siteId)), new Set(['x-plant-a', 'x-plant-b', 'x-office-c']));
+  assert.deepEqual(new Set(fleet.map((sensor) => sensor.type)), new Set(Object.keys(SENSOR_TYPES)));
+  assert.ok(fleet.every((sensor) => sensor.id.startsWith(`${sensor.siteId}-${sensor.type}-`) && sensor.unit === SENSOR_TYPES[sensor.type].unit));
+  assert.ok(fleet.every((sensor) => sensor.intervalMs === SENSOR_TYPES[sensor.type].intervalMs));
+  assert.ok(fleet.some((sensor) => sensor.id === 'x-plant-a-power-1'), 'the id the gateway e2e test follows');
 });
 
-test('a bad fleet file is rejected with the file and the path of each problem', () => {
+test('fleets/demo.yaml describes the built-in demo fleet', () => {
+  assert.deepEqual(loadFleet(join(FLEETS, 'demo.yaml')), defaultFleet());
+  assert.deepEqual(loadFleet(join(FLEETS, 'demo.yaml'), 'p-'), defaultFleet('p-'));
+});
+
+test('fleets/small.json: explicit ids, per-sensor intervals, generated ids for a count', () => {
+  const fleet = loadFleet(join(FLEETS, 'small.json'));
+  assert.deepEqual(fleet.map((sensor) => [sensor.id, sensor.intervalMs]), [
+    ['lab-temp-north', 2000], ['lab-temp-south', 2000], ['lab-press', 10_000], ['lab-vibration-1', 500], ['lab-vibration-2', 500],
+  ]);
+});
+
+test('a bad fleet is rejected with the file and the path of each problem', () => {
   assert.throws(
     () => parseFleet({ sites: [{ id: 'a', sensors: [{ id: 'bad id', type: 'laser' }] }] }, 'fleet.json'),
-    (error: Error) => /fleet\.json: sites\.0\.sensors\.0\.id/.test(error.message) && /fleet\.json: sites\.0\.sensors\.0\.type/.test(error.message),
+    (error: Error) => /fleet\.json: sites\.0\.sensors\.0\.id/.test(error.message) && /fleet\.json: sites\.0\.sensors\.0\.type: expected one of temperature/.test(error.message),
   );
   assert.throws(() => parseFleet({ sites: [] }, 'f.json'), /f\.json: sites/);
   assert.throws(
     () => parseFleet({ sites: [{ id: 'a', sensors: [{ id: 's', type: 'co2' }] }, { id: 'b', sensors: [{ id: 's', type: 'power' }] }] }, 'f.json'),
     /"s" appears twice/,
   );
+  assert.throws(
+    () => parseFleet({ sites: [{ id: 'a', sensors: [{ type: 'temperature', unit: '°F' }] }] }, 'f.yaml'),
+    /f\.yaml: sites\.0\.sensors\.0\.unit: a temperature sensor reports in °C, not "°F"/,
+  );
+  assert.throws(() => parseFleet({ sites: [{ id: 'a', sensors: [{ type: 'co2', intervalMs: 0 }] }] }, 'f.yaml'), /f\.yaml: sites\.0\.sensors\.0\.intervalMs/);
+  assert.throws(() => parseFleet({ sites: [{ id: 'a', sensors: [{ type: 'co2', interval: 5 }] }] }, 'f.yaml'), /f\.yaml: sites\.0\.sensors\.0: .*interval/);
+  assert.throws(() => parseFleet({ sites: [{ id: 'a', sensors: [{ id: 'x', type: 'co2', count: 2 }] }] }, 'f.yaml'), /sites\.0\.sensors\.0\.count: count > 1 needs generated ids/);
 });
 
-test('the same seed gives the same readings', () => {
-  const [sensor] = defaultFleet();
-  const a = seededRandom(7);
-  const b = seededRandom(7);
-  const t = Date.UTC(2026, 0, 1);
-  assert.deepEqual([1, 2, 3].map((i) => sensorValue(sensor!, t + i, a)), [1, 2, 3].map((i) => sensorValue(sensor!, t + i, b)));
+test('fleet files: YAML syntax errors and unknown extensions name the file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fleet-'));
+  writeFileSync(join(dir, 'broken.yaml'), 'sites:\n  - id: a\n    sensors: [ {type: co2\n');
+  assert.throws(() => loadFleet(join(dir, 'broken.yaml')), /fleet file .*broken\.yaml is not valid YAML/);
+  writeFileSync(join(dir, 'bad.yml'), 'sites:\n  - id: a\n    sensors:\n      - type: sonar\n');
+  assert.throws(() => loadFleet(join(dir, 'bad.yml')), /bad\.yml: sites\.0\.sensors\.0\.type/);
+  assert.throws(() => loadFleet(join(dir, 'fleet.txt')), /expected a \.yaml, \.yml or \.json file/);
+  assert.throws(() => loadFleet(join(dir, 'missing.json')), /cannot read fleet file .*missing\.json/);
+});
+
+test('a target rate scales every interval by the same factor', () => {
+  const fleet = defaultFleet();
+  assert.ok(Math.abs(naturalRate(fleet) - 14.7) < 1e-9, `natural rate ${naturalRate(fleet)}`);
+  const scaled = scaleIntervals(fleet, 147);
+  assert.ok(Math.abs(naturalRate(scaled) - 147) < 1e-9);
+  scaled.forEach((sensor, i) => assert.ok(Math.abs(sensor.intervalMs - fleet[i]!.intervalMs / 10) < 1e-9));
+  assert.equal(scaleIntervals(fleet, undefined), fleet);
 });
 
 test('the tally sums per sensor per event-time minute', () => {

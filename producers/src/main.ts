@@ -1,7 +1,8 @@
 import { Counter } from 'prom-client';
 import { connectIdempotentProducer, createKafka, createLogger, createMetrics, createRegistry, exitOnStartFailure, onShutdown, serveMetrics } from '@iot/runtime';
 import { loadConfig } from './config.ts';
-import { defaultFleet, loadFleet } from './fleet.ts';
+import { defaultFleet, loadFleet, naturalRate, scaleIntervals } from './fleet.ts';
+import { loadScenario } from './scenario.ts';
 import { simulate } from './simulator.ts';
 
 // The long-running demo producer that `npm start` runs; `npm run producers -- run` is the CLI.
@@ -9,7 +10,8 @@ const logger = createLogger('producers');
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const fleet = config.FLEET_FILE ? loadFleet(config.FLEET_FILE) : defaultFleet();
+  const fleet = scaleIntervals(config.FLEET_FILE ? loadFleet(config.FLEET_FILE) : defaultFleet(), config.PRODUCER_RATE);
+  const scenario = config.SCENARIO === 'none' ? undefined : loadScenario(config.SCENARIO, fleet);
   const metrics = createMetrics('producers');
   const sent = new Counter({ name: 'producer_readings_sent_total', help: 'Readings acknowledged by the broker', registers: [metrics] });
   const failed = new Counter({ name: 'producer_readings_failed_total', help: 'Readings the broker did not acknowledge', registers: [metrics] });
@@ -17,11 +19,11 @@ async function main(): Promise<void> {
   const producer = await connectIdempotentProducer(kafka);
   const metricsServer = await serveMetrics(metrics, config.METRICS_PORT);
   const stop = new AbortController();
-  logger.info({ sensors: fleet.length, rate: config.PRODUCER_RATE }, 'producing readings');
+  logger.info({ sensors: fleet.length, rate: naturalRate(fleet), scenario: scenario?.name ?? 'none' }, 'producing readings');
   let reported = { sent: 0, errors: 0 };
   const done = simulate(producer, createRegistry(config.SCHEMA_REGISTRY_URL), config.SCHEMA_REGISTRY_URL, fleet, {
-    rate: config.PRODUCER_RATE,
     seed: config.SEED,
+    ...(scenario === undefined ? {} : { scenario }),
     signal: stop.signal,
     onProgress: (stats) => {
       sent.inc(stats.sent - reported.sent);

@@ -4,6 +4,7 @@ import type { SensorReading } from '@iot/contracts';
 import { seededRandom } from './signal.ts';
 import { checkTimingRatios, LATE_AFTER_MS, readingTime, type ReadingKind } from './simulator.ts';
 import { Tally } from './tally.ts';
+import { checkTransportRatio, malformedValue } from './transport-faults.ts';
 
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 30);
 
@@ -78,11 +79,39 @@ test('the tally keeps late readings out of the windows and counts them by sensor
       { sensorId: 'b', windowStart: minute - 60_000, count: 1, min: 7, max: 7, sum: 7 },
     ],
     late: { count: 3, bySensor: { a: 2, b: 1 } },
+    duplicates: { count: 0, bySensor: {} },
+    malformed: { count: 0, byKind: {} },
   });
   // The file format is the same object.
   assert.deepEqual(JSON.parse(JSON.stringify(tally)), tally.toJSON());
 });
 
 test('an empty tally has no windows and no late readings', () => {
-  assert.deepEqual(new Tally().toJSON(), { windows: [], late: { count: 0, bySensor: {} } });
+  assert.deepEqual(new Tally().toJSON(), { windows: [], late: { count: 0, bySensor: {} }, duplicates: { count: 0, bySensor: {} }, malformed: { count: 0, byKind: {} } });
+});
+
+test('the tally counts a duplicate in its window like the processor does, notes it apart, and keeps malformed records out of windows', () => {
+  const tally = new Tally();
+  const reading: SensorReading = { sensorId: 'a', sensorType: 'co2', siteId: 'x', timestamp: NOW, value: 500, unit: 'ppm' };
+  tally.add(reading);
+  tally.add(reading);
+  tally.addDuplicate(reading);
+  tally.addMalformed('invalid-value');
+  tally.addMalformed('bad-magic-byte');
+  tally.addMalformed('invalid-value');
+  const file = tally.toJSON();
+  assert.deepEqual(file.windows, [{ sensorId: 'a', windowStart: Math.floor(NOW / 60_000) * 60_000, count: 2, min: 500, max: 500, sum: 1000 }]);
+  assert.deepEqual(file.duplicates, { count: 1, bySensor: { a: 1 } });
+  assert.deepEqual(file.malformed, { count: 3, byKind: { 'bad-magic-byte': 1, 'invalid-value': 2 } });
+});
+
+test('malformed values: JSON text (bad magic byte), a frame that does not decode, a NaN reading', async () => {
+  const reading: SensorReading = { sensorId: 's', sensorType: 'co2', siteId: 'x', timestamp: NOW, value: 500, unit: 'ppm' };
+  const encode = async (r: SensorReading) => Buffer.from(`avro:${r.value}`);
+  const json = await malformedValue('bad-magic-byte', reading, 7, encode);
+  assert.equal(json[0], 0x7b);
+  const undecodable = await malformedValue('undecodable', reading, 7, encode);
+  assert.deepEqual([...undecodable], [0, 0, 0, 0, 7, 2]);
+  assert.equal(String(await malformedValue('invalid-value', reading, 7, encode)), 'avro:NaN');
+  assert.throws(() => checkTransportRatio('--malformed-ratio', 1.5), /^Error: --malformed-ratio: expected a number from 0 to 1/);
 });

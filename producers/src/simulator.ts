@@ -4,12 +4,13 @@ import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { AVRO_SCHEMAS, SENSOR_READINGS_TOPIC, type SensorReading } from '@iot/contracts';
 import { registerSchema } from '@iot/runtime';
 import type { Fleet } from './fleet.ts';
-import { seededRandom, sensorValue } from './signal.ts';
+import { FaultInjector, type Scenario } from './scenario.ts';
+import { Schedule } from './schedule.ts';
+import { hashSeed, seededRandom, SignalModel } from './signal.ts';
+import { checkTransportRatio, MALFORMED_HEADER, MALFORMED_KINDS, malformedValue, type MalformedKind } from './transport-faults.ts';
 import type { Tally } from './tally.ts';
 
 export interface SimulationOptions {
-  /** Target readings per second over the whole fleet. */
-  readonly rate: number;
   /** Stop after this many ms; undefined runs until `signal` aborts. */
   readonly durationMs?: number;
   readonly seed: number;
@@ -17,6 +18,12 @@ export interface SimulationOptions {
   readonly outOfOrderRatio?: number;
   /** Fraction of readings stamped 5 minutes in the past (late: beyond window end + grace); default 0. */
   readonly lateRatio?: number;
+  /** Fraction of readings sent a second time right after their batch was acknowledged, as a retry would; default 0. */
+  readonly duplicateRatio?: number;
+  /** Fraction of readings replaced by a malformed record (see `MALFORMED_KINDS`); default 0. */
+  readonly malformedRatio?: number;
+  /** Faults to inject into the values (a silent sensor sends nothing). */
+  readonly scenario?: Scenario;
   readonly tally?: Tally;
   readonly signal?: AbortSignal;
   readonly onProgress?: (stats: SimulationStats) => void;
@@ -24,10 +31,14 @@ export interface SimulationOptions {
 }
 
 export interface SimulationStats {
-  /** Readings the broker acknowledged, of which `outOfOrder` and `late` were stamped in the past. */
+  /** Readings the broker acknowledged (duplicates included), of which `outOfOrder` and `late` were stamped in the past. */
   sent: number;
   outOfOrder: number;
   late: number;
+  /** Of `sent`, second copies (`duplicateRatio`). */
+  duplicates: number;
+  /** Malformed records the broker acknowledged (not in `sent`). */
+  malformed: number;
   errors: number;
   elapsedMs: number;
 }
@@ -82,59 +93,99 @@ export function readingTime(now: number, elapsedMs: number, ratios: TimingRatios
 }
 
 /**
- * Sends readings round-robin over the fleet at the target rate, in batches per tick. Each
- * batch is awaited (acks=all) before it is tallied, so the tally holds what the broker has.
- * Some readings can be stamped in the past (`outOfOrderRatio`, `lateRatio`; see `readingTime`).
+ * Sends each sensor's readings at its own interval (scale them with `scaleIntervals` for a target
+ * rate), in one batch per 100 ms tick. A reading's event time is when it was due. Each batch is
+ * awaited (acks=all) before it is tallied, so the tally holds what the broker has. Some readings
+ * can be stamped further in the past (`outOfOrderRatio`, `lateRatio`; see `readingTime`), a
+ * scenario changes values or silences sensors, some readings are sent twice (`duplicateRatio`)
+ * or replaced by malformed records (`malformedRatio`).
  */
 export async function simulate(producer: Producer, registry: SchemaRegistry, registryUrl: string, fleet: Fleet, options: SimulationOptions): Promise<SimulationStats> {
   const keyId = await registerSchema(registryUrl, SENSOR_READINGS_TOPIC, 'key', AVRO_SCHEMAS.sensorIdKey);
   const valueId = await registerSchema(registryUrl, SENSOR_READINGS_TOPIC, 'value', AVRO_SCHEMAS.sensorReading);
   const ratios: TimingRatios = { outOfOrderRatio: options.outOfOrderRatio ?? 0, lateRatio: options.lateRatio ?? 0 };
   checkTimingRatios(ratios);
-  const random = seededRandom(options.seed);
-  // A second stream for the timing, so the values' noise is the same whatever the ratios.
+  const signals = new SignalModel(options.seed);
+  const schedule = new Schedule(fleet, options.seed);
+  const faults = options.scenario ? new FaultInjector(options.scenario) : undefined;
+  // A separate stream for the timing, so the values are the same whatever the ratios.
   const timingRandom = seededRandom(options.seed ^ 0x5bd1e995);
   const started = Date.now();
-  const stats: SimulationStats = { sent: 0, outOfOrder: 0, late: 0, errors: 0, elapsedMs: 0 };
-  let next = 0;
+  const duplicateRatio = options.duplicateRatio ?? 0;
+  const malformedRatio = options.malformedRatio ?? 0;
+  checkTransportRatio('--duplicate-ratio', duplicateRatio);
+  checkTransportRatio('--malformed-ratio', malformedRatio);
+  // Another stream for the transport faults, so they do not change the values or the timing either.
+  const transportRandom = seededRandom(hashSeed(options.seed, 'transport'));
+  const encodeReading = (reading: SensorReading) => registry.encode(valueId, reading);
+  const stats: SimulationStats = { sent: 0, outOfOrder: 0, late: 0, duplicates: 0, malformed: 0, errors: 0, elapsedMs: 0 };
+  const tallyReading = (reading: SensorReading, kind: ReadingKind) => {
+    stats.sent += 1;
+    if (kind === 'late') {
+      stats.late += 1;
+      options.tally?.addLate(reading);
+    } else {
+      if (kind === 'out-of-order') stats.outOfOrder += 1;
+      options.tally?.add(reading);
+    }
+  };
   while (!options.signal?.aborted) {
     const elapsed = Date.now() - started;
     if (options.durationMs !== undefined && elapsed >= options.durationMs) break;
-    const due = Math.floor((elapsed / 1000) * options.rate) - stats.sent - stats.errors;
-    if (due > 0) {
-      const readings: SensorReading[] = [];
-      const kinds: ReadingKind[] = [];
-      const now = Date.now();
-      for (let i = 0; i < due; i += 1) {
-        const sensor = fleet[next % fleet.length]!;
-        next += 1;
-        const { kind, timestamp } = readingTime(now, now - started, ratios, timingRandom);
-        kinds.push(kind);
-        readings.push({ sensorId: sensor.id, sensorType: sensor.type, siteId: sensor.siteId, timestamp, value: sensorValue(sensor, timestamp, random), unit: sensor.unit });
+    const due = schedule.due(elapsed);
+    const readings: Array<{ reading: SensorReading; kind: ReadingKind }> = [];
+    const malformed: Array<{ reading: SensorReading; kind: MalformedKind }> = [];
+    for (const { sensor, atMs } of due) {
+      const { kind, timestamp } = readingTime(started + Math.floor(atMs), atMs, ratios, timingRandom);
+      const normal = signals.value(sensor, timestamp);
+      const value = faults ? faults.apply(sensor, atMs, normal) : normal;
+      if (value === undefined) continue; // silenced by the scenario
+      const reading: SensorReading = { sensorId: sensor.id, sensorType: sensor.type, siteId: sensor.siteId, timestamp, value, unit: sensor.unit };
+      if (malformedRatio > 0 && transportRandom() < malformedRatio) {
+        malformed.push({ reading, kind: MALFORMED_KINDS[Math.floor(transportRandom() * MALFORMED_KINDS.length)]! });
+      } else {
+        readings.push({ reading, kind });
       }
-      const messages = await Promise.all(
-        readings.map(async (reading) => ({
+    }
+    if (readings.length + malformed.length > 0) {
+      const encoded = await Promise.all(
+        readings.map(async ({ reading }) => ({ key: await registry.encode(keyId, reading.sensorId), value: await encodeReading(reading), timestamp: String(reading.timestamp) })),
+      );
+      const bad = await Promise.all(
+        malformed.map(async ({ reading, kind }) => ({
           key: await registry.encode(keyId, reading.sensorId),
-          value: await registry.encode(valueId, reading),
+          value: await malformedValue(kind, reading, valueId, encodeReading),
           timestamp: String(reading.timestamp),
+          headers: { [MALFORMED_HEADER]: kind },
         })),
       );
+      let acknowledged = false;
       try {
-        await producer.send({ topic: SENSOR_READINGS_TOPIC, acks: -1, compression: CompressionTypes.GZIP, messages });
-        stats.sent += readings.length;
-        readings.forEach((reading, i) => {
-          if (kinds[i] === 'late') {
-            stats.late += 1;
-            options.tally?.addLate(reading);
-          } else {
-            if (kinds[i] === 'out-of-order') stats.outOfOrder += 1;
-            options.tally?.add(reading);
-          }
-        });
+        await producer.send({ topic: SENSOR_READINGS_TOPIC, acks: -1, compression: CompressionTypes.GZIP, messages: [...encoded, ...bad] });
+        acknowledged = true;
+        readings.forEach(({ reading, kind }) => tallyReading(reading, kind));
+        malformed.forEach(({ kind }) => options.tally?.addMalformed(kind));
+        stats.malformed += malformed.length;
       } catch (error) {
         // Not tallied: the tally only holds what the broker acknowledged.
-        stats.errors += readings.length;
+        stats.errors += readings.length + malformed.length;
         options.onError?.(error);
+      }
+      // A retry after a lost acknowledgement: the same records again, as new records (the idempotent
+      // producer only removes its own internal retries' duplicates, not the application's).
+      const again = acknowledged && duplicateRatio > 0 ? readings.map((_, i) => i).filter(() => transportRandom() < duplicateRatio) : [];
+      if (again.length > 0) {
+        try {
+          await producer.send({ topic: SENSOR_READINGS_TOPIC, acks: -1, compression: CompressionTypes.GZIP, messages: again.map((i) => encoded[i]!) });
+          for (const i of again) {
+            tallyReading(readings[i]!.reading, readings[i]!.kind);
+            options.tally?.addDuplicate(readings[i]!.reading);
+          }
+          stats.duplicates += again.length;
+        } catch (error) {
+          stats.errors += again.length;
+          options.onError?.(error);
+        }
       }
     }
     stats.elapsedMs = Date.now() - started;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { DEFAULT_ALERT_RULES as CONTRACT_DEFAULT_RULES } from '@iot/contracts';
 
 /** Limits for one sensor type (until the device registry holds per-device limits). */
 const typeLimitsSchema = z
@@ -62,23 +63,8 @@ const rulesSchema = z.object({
 export type AlertRulesConfig = z.infer<typeof rulesSchema>;
 export type TypeLimits = z.infer<typeof typeLimitsSchema>;
 
-/** Defaults for the demo fleet's types: outside what the simulator produces on a normal day. */
-export const DEFAULT_ALERT_RULES: AlertRulesConfig = {
-  range: { raiseAfter: 3, clearAfter: 3, hysteresis: 0.02, criticalBeyond: 0.1 },
-  zscore: { alpha: 0.05, warmup: 30, raiseAt: 6, clearBelow: 2, raiseAfter: 2, clearAfter: 3, minStdDev: 0.01 },
-  rateOfChange: { raiseAfter: 1, clearAfter: 3, clearBelowFraction: 0.5, minIntervalMs: 1000 },
-  silence: { afterMs: 30_000, forgetAfterMs: 3_600_000 },
-  refreshIntervalMs: 5_000,
-  clearedRetentionMs: 3_600_000,
-  types: {
-    temperature: { min: -10, max: 45, maxRatePerSecond: 2 },
-    humidity: { min: 5, max: 95, maxRatePerSecond: 10 },
-    pressure: { min: 950, max: 1060, maxRatePerSecond: 5 },
-    vibration: { min: 0, max: 10, maxRatePerSecond: 5 },
-    co2: { min: 300, max: 2000, maxRatePerSecond: 200 },
-    power: { min: 0, max: 4000, maxRatePerSecond: 1500 },
-  },
-};
+/** The defaults (shared through the contracts with the simulator's scenarios), checked against the schema. */
+export const DEFAULT_ALERT_RULES: AlertRulesConfig = rulesSchema.parse(CONTRACT_DEFAULT_RULES);
 
 /**
  * The detector rules: the defaults, or the JSON file at `file` (the ALERT_RULES_FILE env var).
