@@ -5,16 +5,24 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { createKafka, createLogger, createRegistry, envVar, parseEnv } from '@iot/runtime';
+import { PERF_DEFAULT_PROPS, runProducerBench, type ProducerResult } from './producer-bench.ts';
 import { runRestore, type RestoreResult } from './restore-bench.ts';
 import { grouped, mib, ms, Resources, StackDownError, checkStack, round } from './support.ts';
 import { runThroughput, type ThroughputResult } from './throughput.ts';
+
+const BENCHES = ['throughput', 'restore', 'producer'] as const;
+const DEFAULT_PRODUCER_RATES = '10000,20000,25000,30000,35000,40000,50000';
 
 const HELP = `Usage: npm run bench [-- options]
 
 Benchmarks against the running local stack (start it with \`npm run stack -- up\`):
   1. throughput: readings/s processed by ONE StreamProcessor with exactly-once on, from a
      pre-filled 6-partition input topic until its offsets are committed;
-  2. restore: time to rebuild a partition's state with restorePartitions() from a changelog.
+  2. restore: time to rebuild a partition's state with restorePartitions() from a changelog;
+  3. producer (only with --only producer): readings/s of the producer CLI (one process) into the
+     broker, ramping --rate until it falls behind, next to Kafka's own ProducerPerformance at the
+     same record size. The CLI can only write to iot.sensor-readings, so this one DOES feed the
+     running pipeline (sensor ids prefixed b<4 hex of the run id>-).
 Every topic, consumer group and schema subject it creates is unique to the run and deleted at
 the end. Results are printed and written as JSON under ${join(tmpdir(), 'iot-bench')}.
 
@@ -25,17 +33,28 @@ Options:
   --changelog-records N   changelog records to restore from (default 1000000)
   --changelog-sensors N   sensors in the changelog (default 10000)
   --restore-runs N        restores to time (default 3)
-  --only WHICH            throughput | restore (default: both)
+  --only WHICH            throughput | restore | producer, or a comma list
+                          (default: throughput,restore)
+  --producer-rates LIST   rates asked of the producer CLI, in order; stops at the first it
+                          cannot keep up with (default ${DEFAULT_PRODUCER_RATES})
+  --producer-seconds N    seconds per rate (default 10)
+  --perf-records N        records ProducerPerformance sends (default 2000000)
+  --perf-prop KEY=VALUE   a ProducerPerformance producer config (repeatable); defaults:
+                          ${Object.entries(PERF_DEFAULT_PROPS).map(([name, value]) => `${name}=${value}`).join(' ')}
   -h, --help              this help
 
 Connection settings come from env vars: KAFKA_BROKERS (127.0.0.1:9092),
-SCHEMA_REGISTRY_URL (http://127.0.0.1:8081/apis/ccompat/v7).
+SCHEMA_REGISTRY_URL (http://127.0.0.1:8081/apis/ccompat/v7); the producer benchmark also reads
+PROCESSOR_GROUP_ID (iot-stream-processor: the running pipeline's group), STACK_HOME (.stack: the
+Kafka jars are in its lib/kafka) and JAVA_HOME (default: java on the PATH).
 `;
 
 const loadConfig = () =>
   parseEnv('bench', z.object({
     KAFKA_BROKERS: envVar.brokers('127.0.0.1:9092'),
     SCHEMA_REGISTRY_URL: envVar.url('http://127.0.0.1:8081/apis/ccompat/v7'),
+    /** The running pipeline's processor group: the producer benchmark waits for it to catch up between steps. */
+    PROCESSOR_GROUP_ID: z.string().default('iot-stream-processor'),
   }));
 
 function positiveInt(name: string, text: string): number {
@@ -55,11 +74,24 @@ function parseOptions(argv: string[]) {
       'changelog-sensors': { type: 'string', default: '10000' },
       'restore-runs': { type: 'string', default: '3' },
       only: { type: 'string' },
+      'producer-rates': { type: 'string', default: DEFAULT_PRODUCER_RATES },
+      'producer-seconds': { type: 'string', default: '10' },
+      'perf-records': { type: 'string', default: '2000000' },
+      'perf-prop': { type: 'string', multiple: true, default: [] },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
   });
-  if (values.only !== undefined && values.only !== 'throughput' && values.only !== 'restore') throw new Error(`--only: expected throughput or restore, got "${values.only}"`);
+  const only = (values.only ?? 'throughput,restore').split(',').map((name) => name.trim());
+  for (const name of only) {
+    if (!(BENCHES as readonly string[]).includes(name)) throw new Error(`--only: expected ${BENCHES.join(', ')} or a comma list of them, got "${values.only}"`);
+  }
+  const perfProps: Record<string, string> = {};
+  for (const prop of values['perf-prop']) {
+    const at = prop.indexOf('=');
+    if (at <= 0) throw new Error(`--perf-prop: expected KEY=VALUE, got "${prop}"`);
+    perfProps[prop.slice(0, at)] = prop.slice(at + 1);
+  }
   return {
     help: values.help,
     readings: positiveInt('readings', values.readings),
@@ -68,8 +100,13 @@ function parseOptions(argv: string[]) {
     changelogRecords: positiveInt('changelog-records', values['changelog-records']),
     changelogSensors: positiveInt('changelog-sensors', values['changelog-sensors']),
     restoreRuns: positiveInt('restore-runs', values['restore-runs']),
-    throughput: values.only !== 'restore',
-    restore: values.only !== 'throughput',
+    producerRates: values['producer-rates'].split(',').map((rate) => positiveInt('producer-rates', rate.trim())),
+    producerSeconds: positiveInt('producer-seconds', values['producer-seconds']),
+    perfRecords: positiveInt('perf-records', values['perf-records']),
+    perfProps,
+    throughput: only.includes('throughput'),
+    restore: only.includes('restore'),
+    producer: only.includes('producer'),
   };
 }
 
@@ -145,6 +182,31 @@ function printRestore(result: RestoreResult): void {
   console.log(lines.join('\n'));
 }
 
+function printProducer(result: ProducerResult): void {
+  const { perf, recordSize } = result;
+  const rate = (value: number | null): string => (value === null ? 'n/a' : grouped(value));
+  const cpu = (seconds: number | null, machineCores: number | null): string =>
+    `${seconds === null ? '' : `child ${seconds.toFixed(1)} CPU-s (start-up included), `}whole machine ${machineCores === null ? 'n/a' : machineCores.toFixed(2)} of ${cpus().length} cores`;
+  const lines = [
+    `Producer: the producer CLI (one process) into ${result.topic}, ${result.stepSeconds} s per rate, sensor ids ${result.prefix}*`,
+    ...result.steps.map((step) =>
+      `  --rate ${grouped(step.requestedRate).padStart(7)}       ${step.sent === null ? 'no summary' : `${grouped(step.sent)} sent in ${step.seconds!.toFixed(1)} s = ${rate(step.readingsPerSecond)} readings/s (${step.sensors ?? '?'} sensors), errors ${step.errors}`}` +
+      `${step.stopped === 'no' ? '' : `, stopped (${step.stopped})`}: ${step.keptUp ? 'kept up' : 'FELL BEHIND'}; ${cpu(step.childCpuSeconds, step.machineCores)}` +
+      `${step.pipelineLagAtStart === null ? '' : `; pipeline lag at start ${grouped(step.pipelineLagAtStart)}`}`),
+    `  our readings/s        ${result.best ? `${grouped(result.best.readingsPerSecond)} (the fastest step: --rate ${grouped(result.best.requestedRate)}, ${result.best.keptUp ? 'kept up' : 'fell behind'})` : 'n/a'}` +
+      `; fastest step it kept up with: ${result.bestKeptUp ? `${grouped(result.bestKeptUp.readingsPerSecond)}/s at --rate ${grouped(result.bestKeptUp.requestedRate)}` : 'none'}` +
+      `${result.fellBehind ? '' : '; it kept up with every step: raise --producer-rates'}`,
+    `  record size           ${recordSize ? `${recordSize.recordBytes.toFixed(1)} bytes = key ${recordSize.keyBytes.toFixed(1)} + value ${recordSize.valueBytes.toFixed(1)} (registry framing + Avro, ${grouped(recordSize.sampled)} records read back; schema ids key ${recordSize.schemaIds.key.join('/')}, value ${recordSize.schemaIds.value.join('/')})` : 'n/a'}`,
+    `  gzip                  ${recordSize ? `our records compress to ${Math.round(recordSize.gzipRatio * 100)}% (500-record chunks); ProducerPerformance's random-letter payloads to ${Math.round(recordSize.perfPayloadGzipRatio * 100)}%` : 'n/a'}`,
+    `  ProducerPerformance   ${grouped(perf.recordsPerSecond)} records/s (${perf.mbPerSecond} MB/s), ${grouped(perf.records)} records of ${perf.recordSize} bytes (value only, no key), 6 partitions`,
+    `                        latency avg ${perf.latencyMs.avg} ms, p50 ${perf.latencyMs.p50}, p95 ${perf.latencyMs.p95}, p99 ${perf.latencyMs.p99}, p99.9 ${perf.latencyMs.p999}, max ${perf.latencyMs.max} ms; ${cpu(perf.childCpuSeconds, perf.machineCores)}`,
+    `                        ${Object.entries(perf.props).filter(([name]) => name !== 'bootstrap.servers' && name !== 'client.id').map(([name, value]) => `${name}=${value}`).join(' ')}`,
+    `  ratio ours / Kafka's  ${result.ratio === null ? 'n/a' : `${round(result.ratio, 3)} (1 : ${round(1 / result.ratio, 1)})`}`,
+    `  check                 send errors: ${result.verified.noSendErrors ? 'none' : 'SOME'}; ProducerPerformance sent all records: ${result.verified.perfSentAll ? 'OK' : 'NO'}`,
+  ];
+  console.log(lines.join('\n'));
+}
+
 async function main(): Promise<number> {
   let options;
   try {
@@ -179,7 +241,7 @@ async function main(): Promise<number> {
   const admin = kafka.admin();
   await admin.connect();
   const resources = new Resources();
-  const results: { runId: string; startedAt: string; machine: typeof env; options: typeof options; throughput?: ThroughputResult; restore?: RestoreResult; cleanupProblems?: string[] } = {
+  const results: { runId: string; startedAt: string; machine: typeof env; options: typeof options; throughput?: ThroughputResult; restore?: RestoreResult; producer?: ProducerResult; cleanupProblems?: string[] } = {
     runId,
     startedAt: new Date().toISOString(),
     machine: env,
@@ -220,6 +282,25 @@ async function main(): Promise<number> {
         { kafka, admin },
       );
     }
+    if (options.producer) {
+      results.producer = await runProducerBench(
+        {
+          runId,
+          rates: options.producerRates,
+          stepSeconds: options.producerSeconds,
+          perfRecords: options.perfRecords,
+          perfProps: options.perfProps,
+          pipelineGroup: config.PROCESSOR_GROUP_ID,
+          brokers: config.KAFKA_BROKERS,
+          registryUrl: config.SCHEMA_REGISTRY_URL,
+          outDir,
+          signal,
+          progress,
+        },
+        resources,
+        { kafka, admin },
+      );
+    }
   } catch (error) {
     failed = true;
     if (signal.aborted) console.error('bench: interrupted');
@@ -239,12 +320,15 @@ async function main(): Promise<number> {
   console.log(`=== bench ${runId}: ${env.cpus} x ${env.cpuModel}, ${env.memoryGiB} GiB RAM, node ${env.node}; load average at start ${env.loadAverageAtStart.join(' ')} ===`);
   if (results.throughput) printThroughput(results.throughput);
   if (results.restore) printRestore(results.restore);
+  if (results.producer) printProducer(results.producer);
   console.log(`results: ${file} (also ${join(outDir, 'latest.json')})`);
   if (failed) return signal.aborted ? 130 : 1;
   const checks = [
     results.throughput?.verified.consumedEqualsReadings ?? true,
     results.throughput?.verified.processedEqualsReadings ?? true,
     ...(results.restore?.runs.map((run) => run.stateMatches) ?? []),
+    results.producer?.verified.noSendErrors ?? true,
+    results.producer?.verified.perfSentAll ?? true,
   ];
   if (checks.includes(false)) {
     console.error('bench: a correctness check failed (see above)');
