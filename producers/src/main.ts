@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const producer = await connectIdempotentProducer(kafka);
   const metricsServer = await serveMetrics(metrics, config.METRICS_PORT);
   const stop = new AbortController();
-  logger.info({ sensors: fleet.length, rate: naturalRate(fleet), scenario: scenario?.name ?? 'none' }, 'producing readings');
+  logger.info({ sensors: fleet.length, rate: Math.round(naturalRate(fleet) * 100) / 100, scenario: scenario?.name ?? 'none' }, 'producing readings');
   let reported = { sent: 0, errors: 0 };
   const done = simulate(producer, createRegistry(config.SCHEMA_REGISTRY_URL), config.SCHEMA_REGISTRY_URL, fleet, {
     seed: config.SEED,
