@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { test } from 'node:test';
 import { SENSOR_READINGS_TOPIC, type SensorReading, type TallyFile } from '@iot/contracts';
 import { serviceEnv } from '@iot/stack';
-import { kafka, registry, REPO_ROOT, stack, uniquePrefix, waitFor } from './support.ts';
+import { deleteGroup, kafka, registry, REPO_ROOT, stack, uniquePrefix, waitFor } from './support.ts';
 
 const run = promisify(execFile);
 const RATE = 200;
@@ -62,9 +62,6 @@ test(`the simulator holds ${RATE} readings/s within 5 %, every reading lands dec
     assert.deepEqual(keyMismatches, [], 'every key is its reading\'s sensorId');
   } finally {
     await consumer.disconnect();
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.deleteGroups([groupId]).catch(() => undefined);
-    await admin.disconnect();
+    await deleteGroup(groupId);
   }
 });

@@ -121,9 +121,14 @@ export async function collectFromTopic<K, V>(
     return records;
   } finally {
     await consumer.disconnect();
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.deleteGroups([groupId]).catch(() => undefined);
-    await admin.disconnect();
+    await deleteGroup(groupId);
   }
+}
+
+/** Deletes a throwaway consumer group (best effort: it may be gone already). */
+export async function deleteGroup(groupId: string): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.deleteGroups([groupId]).catch(() => undefined);
+  await admin.disconnect();
 }

@@ -137,7 +137,7 @@ async function run(argv: string[]): Promise<void> {
       ...(durationMs === undefined ? {} : { durationMs }),
       onProgress: quiet
         ? undefined
-        : (s) => process.stdout.write(`\r${(s.sent / Math.max(s.elapsedMs / 1000, 0.001)).toFixed(1)} readings/s, sent ${s.sent}, errors ${s.errors}   `),
+        : (s) => process.stdout.write(`\r${(s.sent / Math.max(s.elapsedMs / 1000, 0.001)).toFixed(1)} readings/s, sent ${s.sent}, errors ${s.errors}, registry calls ${s.registryCalls}   `),
       onError: (error) => console.error(`send failed: ${(error as Error).message}`),
     });
     if (!quiet) process.stdout.write('\n');
