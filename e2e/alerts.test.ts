@@ -7,7 +7,7 @@ import { Partitioners } from 'kafkajs';
 import { ALERTS_TOPIC, AVRO_SCHEMAS, SENSOR_READINGS_TOPIC, type Alert, type AlertKey, type AlertRule, type SensorReading } from '@iot/contracts';
 import { registerSchema } from '@iot/runtime';
 import { serviceEnv } from '@iot/stack';
-import { collectFromTopic, kafka, registry, REPO_ROOT, stack, uniquePrefix, waitFor } from './support.ts';
+import { collectFromTopic, kafka, query, registry, REPO_ROOT, stack, uniquePrefix, waitFor } from './support.ts';
 
 const run = promisify(execFile);
 
@@ -66,7 +66,7 @@ test('a scripted temperature sensor raises, refreshes and clears one alert per d
       done: (found) => found.some((r) => r.key.rule === 'SILENCE' && r.value?.state === 'CLEARED'),
       timeoutMs: 30_000,
     });
-    assert.ok(records.length >= silenced.length);
+    assert.ok(records.length >= silenced.length, 'records only grow');
 
     const byRule = (rule: AlertRule) => records.filter((r) => r.key.rule === rule).map((r) => r.value!);
     for (const rule of ['RANGE', 'RATE_OF_CHANGE', 'ZSCORE', 'SILENCE'] as const) {
@@ -75,7 +75,7 @@ test('a scripted temperature sensor raises, refreshes and clears one alert per d
       assert.equal(alerts[0]!.state, 'OPEN', `${rule}: first record`);
       assert.equal(alerts.at(-1)!.state, 'CLEARED', `${rule}: last record`);
       assert.equal(new Set(alerts.map((a) => a.alertId)).size, 1, `${rule}: one alert, refreshed and cleared, never a duplicate OPEN`);
-      assert.ok(alerts.every((a) => a.sensorId === sensorId && a.siteId === `${prefix}site` && a.message.length > 0));
+      assert.ok(alerts.every((a) => a.sensorId === sensorId && a.siteId === `${prefix}site` && a.message.length > 0), `${rule}: identity and message`);
     }
     const range = byRule('RANGE');
     assert.equal(range[0]!.triggerValue, 50);
@@ -87,11 +87,30 @@ test('a scripted temperature sensor raises, refreshes and clears one alert per d
     const silence = byRule('SILENCE');
     const acknowledged = silence.find((a) => a.state === 'ACKNOWLEDGED');
     assert.equal(acknowledged?.acknowledgedBy, 'e2e');
-    assert.ok(acknowledged.acknowledgedAt! >= silence[0]!.openedAt);
+    assert.ok(acknowledged.acknowledgedAt! >= silence[0]!.openedAt, `acknowledged at ${acknowledged.acknowledgedAt}, opened at ${silence[0]!.openedAt}`);
     assert.equal(silence.at(-1)!.acknowledgedBy, 'e2e', 'the cleared record still says who acknowledged it');
     assert.ok(silence.filter((a) => a.state === 'OPEN').length >= 2, 'SILENCE refreshed while silent');
     assert.ok(silence[1]!.peakValue > silence[0]!.peakValue, 'the refresh carries the longer silence as its peak');
-    assert.ok(silence[1]!.lastSeenAt > silence[0]!.lastSeenAt);
+    assert.ok(silence[1]!.lastSeenAt > silence[0]!.lastSeenAt, 'the refresh moves last seen');
+
+    // The Connect sink keeps the latest state per {sensor, rule} in Postgres.
+    const rows = await waitFor('the four alerts of the sensor, cleared, in the alerts table', async () => {
+      const found = await query<{ rule: string; state: string; alert_id: string; acknowledged_by: string | null; cleared_at: Date | null }>(
+        'SELECT rule, state, alert_id, acknowledged_by, cleared_at FROM alerts WHERE sensor_id = $1 ORDER BY rule', [sensorId]);
+      return found.length === 4 && found.every((row) => row.state === 'CLEARED') ? found : undefined;
+    }, 30_000, 500);
+    assert.deepEqual(rows.map((row) => row.rule), ['RANGE', 'RATE_OF_CHANGE', 'SILENCE', 'ZSCORE']);
+    for (const row of rows) assert.equal(row.alert_id, byRule(row.rule as AlertRule).at(-1)!.alertId, `${row.rule}: the row is the topic's latest value`);
+    assert.equal(rows.find((row) => row.rule === 'SILENCE')!.acknowledged_by, 'e2e');
+    assert.ok(rows.every((row) => row.cleared_at instanceof Date), 'cleared_at is set');
+
+    // What the processor writes when a cleared alert expires (after an hour): a tombstone, which deletes the row.
+    const alertKeyId = await registerSchema(stack.registryCcompatUrl, ALERTS_TOPIC, 'key', AVRO_SCHEMAS.alertKey);
+    await producer.send({ topic: ALERTS_TOPIC, acks: -1, messages: [{ key: await registry.encode(alertKeyId, { sensorId, rule: 'RANGE' }), value: null }] });
+    await waitFor('the RANGE row deleted by its tombstone', async () => {
+      const left = await query<{ rule: string }>('SELECT rule FROM alerts WHERE sensor_id = $1 ORDER BY rule', [sensorId]);
+      return left.length === 3 ? left : undefined;
+    }, 30_000, 500);
 
     const lines = await waitFor('alerts tail printing the cleared SILENCE alert', async () => {
       const parsed = tailed.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { key: AlertKey; alert?: Alert });
