@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { userInfo } from 'node:os';
 import { ALERT_ACKS_TOPIC, AVRO_SCHEMAS, parseAlertId, SENSOR_READINGS_TOPIC, type AlertAck } from '@iot/contracts';
-import { connectIdempotentProducer, createKafka, createLogger, createRegistry, registerSchema } from '@iot/runtime';
+import { Partitioners } from 'kafkajs';
+import { createKafka, createLogger, createRegistry, registerSchema } from '@iot/runtime';
 import type { AlertsCliConfig } from './config.ts';
 import { UsageError } from './filter.ts';
 
@@ -39,7 +40,10 @@ export async function sendAck(config: AlertsCliConfig, options: AckOptions): Pro
   const keyId = await registerSchema(config.SCHEMA_REGISTRY_URL, SENSOR_READINGS_TOPIC, 'key', AVRO_SCHEMAS.sensorIdKey);
   const valueId = await registerSchema(config.SCHEMA_REGISTRY_URL, ALERT_ACKS_TOPIC, 'value', AVRO_SCHEMAS.alertAck);
   const ack: AlertAck = { alertId: options.alertId, acknowledgedBy: options.by, requestedAt: Date.now() };
-  const producer = await connectIdempotentProducer(kafka);
+  // Bounded retries (about half a minute), unlike the services' producers: a one-shot command
+  // must fail with kafkajs's error when the broker is away, not wait for it forever.
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner, retry: { retries: 5 } });
+  await producer.connect();
   try {
     const [sent] = await producer.send({
       topic: ALERT_ACKS_TOPIC,

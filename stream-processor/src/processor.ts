@@ -6,7 +6,6 @@ import {
   ALERT_ACKS_TOPIC,
   ALERTS_TOPIC,
   AVRO_SCHEMAS,
-  type AlertAck,
   LATE_READINGS_TOPIC,
   SENSOR_READINGS_DLQ_TOPIC,
   SENSOR_READINGS_TOPIC,
@@ -16,7 +15,7 @@ import { registerSchema, type Logger } from '@iot/runtime';
 import type { AlertRulesConfig } from './alert-rules.ts';
 import { PartitionWindows, type WindowRules } from './minute-window.ts';
 import { coPartitionedAssigner } from './co-partitioned-assigner.ts';
-import { decodeAlertAck, decodeReading, type RejectionKind } from './reading-decoder.ts';
+import { decodeAlertAck, decodeReading, type Rejection } from './reading-decoder.ts';
 import { restorePartitions } from './restore.ts';
 import { PartitionMonitors } from './sensor-monitors.ts';
 import { sensorChangelogRecord, streamTimeChangelogRecord, windowChangelogRecord } from './state-changelog.ts';
@@ -63,7 +62,7 @@ const WALL_CLOCK_TICK_MS = 1000;
 const HEARTBEAT_EVERY = 500;
 const ABANDON_BACKOFF_MS = 1000;
 /** Header on non-final window records; the Postgres sink filters them out and keeps finals only. */
-export const WINDOW_UPDATE_HEADER = 'iot.window.update';
+const WINDOW_UPDATE_HEADER = 'iot.window.update';
 
 /** The processor's consumer: the group is the application id; partitions are assigned co-partitioned. */
 export function createProcessorConsumer(kafka: Kafka, applicationId: string): Consumer {
@@ -267,16 +266,14 @@ export class StreamProcessor {
     // Fence first: once our producers hold the transactional ids, no zombie can commit state or
     // offsets for these partitions, so the changelog and committed offsets read next are final.
     const producers = await Promise.all(added.map((partition) => this.openProducer(partition)));
-    let restored: Awaited<ReturnType<typeof restorePartitions>>;
-    let positions: Awaited<ReturnType<StreamProcessor['committedPositions']>>;
-    try {
-      restored = await restorePartitions(this.deps.kafka, this.changelogTopic, added);
-      positions = await this.committedPositions(added);
-    } catch (error) {
+    const [restored, positions] = await Promise.all([
+      restorePartitions(this.deps.kafka, this.changelogTopic, added),
+      this.committedPositions(added),
+    ]).catch(async (error: unknown) => {
       // The next batch for these partitions tries again; these producers are not kept.
       await Promise.all(producers.map((producer) => producer.disconnect().catch(() => undefined)));
       throw error;
-    }
+    });
     added.forEach((partition, i) => {
       const windows = new PartitionWindows(this.deps.rules);
       const monitors = new PartitionMonitors(this.deps.alertRules);
@@ -378,7 +375,8 @@ export class StreamProcessor {
     const now = Date.now();
     const decoded = await decodeReading(this.deps.registry, message, now);
     if (!decoded.ok) {
-      task.deadLetters.push(this.deadLetter(task.partition, message, decoded.rejection.kind, decoded.rejection.reason));
+      task.deadLetters.push(this.deadLetter(task.partition, message, decoded.rejection, this.topics.readings));
+      this.metrics.deadLettered.inc({ kind: decoded.rejection.kind });
       return;
     }
     const { reading } = decoded;
@@ -397,7 +395,7 @@ export class StreamProcessor {
   private async applyAck(task: PartitionTask, message: KafkaMessage): Promise<void> {
     const decoded = await decodeAlertAck(this.deps.registry, message);
     if (!decoded.ok) {
-      task.deadLetters.push(this.deadLetter(task.partition, message, decoded.rejection.kind, decoded.rejection.reason, this.topics.alertAcks));
+      task.deadLetters.push(this.deadLetter(task.partition, message, decoded.rejection, this.topics.alertAcks));
       this.metrics.acks.inc({ result: 'dead-lettered' });
       return;
     }
@@ -407,10 +405,8 @@ export class StreamProcessor {
     this.deps.logger.info({ alertId: ack.alertId, by: ack.acknowledgedBy, acknowledged }, acknowledged ? 'alert acknowledged' : 'acknowledgement ignored: no such open alert');
   }
 
-  /** `kind` is a fixed category (a metric label); `reason` is the full text for people. */
-  private deadLetter(partition: number, message: KafkaMessage, kind: RejectionKind, reason: string, sourceTopic = this.topics.readings): Message {
-    // Readings only, so that consumed = processed + dead-lettered + late holds for them.
-    if (sourceTopic === this.topics.readings) this.metrics.deadLettered.inc({ kind });
+  /** The DLQ record: `kind` is a fixed category (a metric label), `reason` the full text for people. */
+  private deadLetter(partition: number, message: KafkaMessage, { kind, reason }: Rejection, sourceTopic: string): Message {
     // Debug, not warn: a burst of bad input must not flood the log; the DLQ topic and the metric carry it.
     this.deps.logger.debug({ partition, offset: message.offset, kind, reason }, 'record sent to the DLQ');
     return withSource('dlq', sourceTopic, partition, message, { 'dlq.kind': kind, 'dlq.reason': reason });
@@ -443,9 +439,8 @@ export class StreamProcessor {
     task.deadLetters = [];
     task.lateReadings = [];
     const moved = INPUTS.filter((role) => task.position[role] !== task.committedPosition[role]);
-    const offsetMoved = moved.length > 0;
-    const nothing = windows.changed.length === 0 && windows.emit.length === 0 && monitors.alerts.length === 0 && monitors.changed.length === 0 && !offsetMoved;
-    if (nothing && deadLetters.length === 0 && lateReadings.length === 0) return;
+    const work = [windows.emit, windows.changed, monitors.alerts, monitors.changed, deadLetters, lateReadings, moved];
+    if (work.every((list) => list.length === 0)) return;
 
     const { registry } = this.deps;
     const ids = this.schemaIds;
@@ -482,7 +477,7 @@ export class StreamProcessor {
         for (const [topic, messages] of sends) {
           for (const chunk of chunksBySize(messages)) await transaction.send({ topic, acks: -1, messages: chunk });
         }
-        if (offsetMoved) {
+        if (moved.length > 0) {
           await transaction.sendOffsets({
             consumerGroupId: this.deps.applicationId,
             topics: moved.map((role) => ({ topic: this.topics[role], partitions: [{ partition: task.partition, offset: String(task.position[role]) }] })),

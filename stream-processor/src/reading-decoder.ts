@@ -20,13 +20,14 @@ export interface Rejection {
   readonly reason: string;
 }
 
-export type Decoded = { ok: true; reading: SensorReading } | { ok: false; rejection: Rejection };
+type Rejected = { ok: false; rejection: Rejection };
+export type Decoded = { ok: true; reading: SensorReading } | Rejected;
 
 const MAX_CLOCK_SKEW_MS = 24 * 3600 * 1000;
 const EARLIEST = Date.UTC(2000, 0, 1);
 const MAGIC_BYTE = 0;
 
-const reject = (kind: RejectionKind, reason: string): Decoded => ({ ok: false, rejection: { kind, reason } });
+const reject = (kind: RejectionKind, reason: string): Rejected => ({ ok: false, rejection: { kind, reason } });
 
 /**
  * Turns a record of iot.sensor-readings into a reading, or says exactly why it cannot be one:
@@ -46,10 +47,9 @@ export async function decodeReading(registry: SchemaRegistry, message: KafkaMess
 }
 
 /** Key and value present, framed, with schemas the registry knows, and decodable. */
-async function decodeFramed(registry: SchemaRegistry, message: KafkaMessage): Promise<{ ok: true; key: unknown; value: unknown } | { ok: false; rejection: Rejection }> {
-  const fail = (kind: RejectionKind, reason: string) => ({ ok: false as const, rejection: { kind, reason } });
-  if (!message.key || message.key.length === 0) return fail('missing-key', 'record has no key (the key must be the sensorId)');
-  if (!message.value) return fail('missing-value', 'record has no value (a tombstone on an input topic)');
+async function decodeFramed(registry: SchemaRegistry, message: KafkaMessage): Promise<{ ok: true; key: unknown; value: unknown } | Rejected> {
+  if (!message.key || message.key.length === 0) return reject('missing-key', 'record has no key (the key must be the sensorId)');
+  if (!message.value) return reject('missing-value', 'record has no value (a tombstone on an input topic)');
   for (const [part, bytes] of [['key', message.key], ['value', message.value]] as const) {
     const framing = framingProblem(bytes, part);
     if (framing) return { ok: false, rejection: framing };
@@ -61,19 +61,19 @@ async function decodeFramed(registry: SchemaRegistry, message: KafkaMessage): Pr
     } catch (error) {
       // Only "not found" is the record's fault; an unreachable registry is ours: throw, and retry the batch.
       if ((error as { status?: number }).status !== 404) throw error;
-      return fail('unknown-schema', `${part} schema id ${schemaId} is not in the schema registry`);
+      return reject('unknown-schema', `${part} schema id ${schemaId} is not in the schema registry`);
     }
   }
   let key: unknown;
   try {
     key = await registry.decode(message.key);
   } catch (error) {
-    return fail('undecodable', `key does not decode with its schema: ${(error as Error).message}`);
+    return reject('undecodable', `key does not decode with its schema: ${(error as Error).message}`);
   }
   try {
     return { ok: true, key, value: await registry.decode(message.value) };
   } catch (error) {
-    return fail('undecodable', `value does not decode with its schema: ${(error as Error).message}`);
+    return reject('undecodable', `value does not decode with its schema: ${(error as Error).message}`);
   }
 }
 
@@ -99,7 +99,7 @@ export function invalidReading(reading: SensorReading, now: number): Rejection |
   return undefined;
 }
 
-export type DecodedAck = { ok: true; sensorId: string; rule: AlertRule; ack: AlertAck } | { ok: false; rejection: Rejection };
+export type DecodedAck = { ok: true; sensorId: string; rule: AlertRule; ack: AlertAck } | Rejected;
 
 /**
  * Turns a record of iot.alert-acks into an acknowledgement: the same framing and registry checks
@@ -111,10 +111,10 @@ export async function decodeAlertAck(registry: SchemaRegistry, message: KafkaMes
   if (!framed.ok) return framed;
   const ack = framed.value as Partial<AlertAck> | null;
   if (ack === null || typeof ack !== 'object' || typeof ack.alertId !== 'string' || typeof ack.acknowledgedBy !== 'string' || typeof ack.requestedAt !== 'number') {
-    return { ok: false, rejection: { kind: 'invalid-field', reason: 'value is not an AlertAck (alertId, acknowledgedBy, requestedAt)' } };
+    return reject('invalid-field', 'value is not an AlertAck (alertId, acknowledgedBy, requestedAt)');
   }
   const id = parseAlertId(ack.alertId);
-  if (!id) return { ok: false, rejection: { kind: 'invalid-field', reason: `alertId ${JSON.stringify(ack.alertId)} is not sensorId/RULE/openedAt` } };
-  if (framed.key !== id.sensorId) return { ok: false, rejection: { kind: 'key-mismatch', reason: `key ${JSON.stringify(framed.key)} differs from the alert's sensorId ${JSON.stringify(id.sensorId)}` } };
+  if (!id) return reject('invalid-field', `alertId ${JSON.stringify(ack.alertId)} is not sensorId/RULE/openedAt`);
+  if (framed.key !== id.sensorId) return reject('key-mismatch', `key ${JSON.stringify(framed.key)} differs from the alert's sensorId ${JSON.stringify(id.sensorId)}`);
   return { ok: true, sensorId: id.sensorId, rule: id.rule, ack: ack as AlertAck };
 }
