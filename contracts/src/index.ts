@@ -7,6 +7,7 @@ export {
   LATE_READINGS_TOPIC,
   ALERTS_TOPIC,
   ALERT_ACKS_TOPIC,
+  DEVICES_TOPIC,
   subjectFor,
   type TopicSpec,
 } from './topics.ts';
@@ -32,3 +33,4 @@ export {
 } from './avro.ts';
 export { PORTS } from './ports.ts';
 export { DEFAULT_ALERT_RULES, type TypeLimits } from './alert-defaults.ts';
+export { parseDeviceRow, type Device } from './devices.ts';

@@ -14,6 +14,7 @@ export const CONNECT_SINK_DLQ_TOPIC = 'iot.connect-sink.dlq';
 export const LATE_READINGS_TOPIC = 'iot.late-readings';
 export const ALERTS_TOPIC = 'iot.alerts';
 export const ALERT_ACKS_TOPIC = 'iot.alert-acks';
+export const DEVICES_TOPIC = 'iot.devices';
 
 // Hour-long segments: compaction never touches the active segment, and readers that start from
 // the beginning (the gateway) should not replay days of superseded updates.
@@ -43,6 +44,12 @@ export const TOPICS: readonly TopicSpec[] = [
     partitions: 6, // co-partitioned with iot.sensor-readings: the same count, the same keys
     configs: { 'retention.ms': String(7 * 24 * 3600 * 1000) },
     purpose: 'Requests to acknowledge an open alert, key = sensorId (as on the readings topic); applied by the stream processor',
+  },
+  {
+    name: DEVICES_TOPIC,
+    partitions: 1, // a small table every processor instance reads whole
+    configs: compacted,
+    purpose: 'The device registry (Postgres table devices) by CDC, key = sensor id (string); latest row per key, tombstone when deleted',
   },
   {
     name: LATE_READINGS_TOPIC,

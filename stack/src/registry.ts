@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { StackConfig } from './config.ts';
-import { ALERT_ACKS_TOPIC, ALERTS_TOPIC, SENSOR_READINGS_TOPIC, subjectFor, WINDOW_COUNTS_TOPIC } from '@iot/contracts';
+import { ALERT_ACKS_TOPIC, ALERTS_TOPIC, DEVICES_TOPIC, SENSOR_READINGS_TOPIC, subjectFor, WINDOW_COUNTS_TOPIC } from '@iot/contracts';
 import { StackError } from './errors.ts';
 import { findJava } from './java.ts';
 import { assertPortFree, logFileOf, runningPid, startDetached, waitUntilHealthy } from './process.ts';
@@ -8,7 +8,7 @@ import { assertPortFree, logFileOf, runningPid, startDetached, waitUntilHealthy 
 export const REGISTRY = 'registry';
 
 /** Value subjects whose schemas may only evolve BACKWARD: consumers on the new schema read every older record. */
-const GOVERNED_TOPICS = [SENSOR_READINGS_TOPIC, WINDOW_COUNTS_TOPIC, ALERTS_TOPIC, ALERT_ACKS_TOPIC];
+const GOVERNED_TOPICS = [SENSOR_READINGS_TOPIC, WINDOW_COUNTS_TOPIC, ALERTS_TOPIC, ALERT_ACKS_TOPIC, DEVICES_TOPIC];
 
 /**
  * Sets BACKWARD compatibility on the contract topics' value subjects (idempotent; Apicurio
