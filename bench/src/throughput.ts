@@ -80,6 +80,7 @@ export function benchTopics(runId: string): ProcessorTopics {
     alerts: `${prefix}.alerts`,
     deadLetters: `${prefix}.dlq`,
     lateReadings: `${prefix}.late`,
+    devices: `${prefix}.devices`,
   };
 }
 
@@ -101,6 +102,7 @@ async function createBenchTopics(admin: Admin, topics: ProcessorTopics, resource
     alerts: 'iot.alerts',
     deadLetters: 'iot.sensor-readings.dlq',
     lateReadings: 'iot.late-readings',
+    devices: 'iot.devices',
   } as const;
   const specs = (Object.keys(contractOf) as Array<keyof ProcessorTopics>).map((role) => {
     const spec = TOPICS.find((topic) => topic.name === contractOf[role]);

@@ -116,6 +116,15 @@ export function acknowledge(state: LifecycleState, alertId: string, by: string, 
   return emitted(state, at);
 }
 
+/** Clears an active alert at once, for a reason outside the detector (the device was disabled). */
+export function clearNow(state: LifecycleState, at: number, reason: string): Alert | undefined {
+  state.breachStreak = 0;
+  state.normalStreak = 0;
+  if (!isActive(state.alert)) return undefined;
+  state.alert = { ...state.alert, state: 'CLEARED', clearedAt: at, message: `cleared: ${reason}` };
+  return emitted(state, at);
+}
+
 export type Expiry = { kind: 'refresh'; alert: Alert } | { kind: 'tombstone' } | undefined;
 
 /**

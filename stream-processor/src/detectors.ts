@@ -5,8 +5,10 @@ import type { Signal } from './alert-lifecycle.ts';
 
 const round = (value: number) => Math.round(value * 1000) / 1000;
 
+export type RangeLimits = Pick<TypeLimits, 'min' | 'max'>;
+
 /** RANGE: outside [min, max]; back to normal only inside the band narrowed by the hysteresis. */
-export function rangeSignal(value: number, limits: TypeLimits, rules: AlertRulesConfig['range'], unit: string): Signal {
+export function rangeSignal(value: number, limits: RangeLimits, rules: AlertRulesConfig['range'], unit: string): Signal {
   const span = limits.max - limits.min;
   if (value > limits.max || value < limits.min) {
     const above = value > limits.max;

@@ -6,6 +6,7 @@ import {
   ALERT_ACKS_TOPIC,
   ALERTS_TOPIC,
   AVRO_SCHEMAS,
+  DEVICES_TOPIC,
   LATE_READINGS_TOPIC,
   SENSOR_READINGS_DLQ_TOPIC,
   SENSOR_READINGS_TOPIC,
@@ -15,6 +16,7 @@ import { registerSchema, type Logger } from '@iot/runtime';
 import type { AlertRulesConfig } from './alert-rules.ts';
 import { PartitionWindows, type WindowRules } from './minute-window.ts';
 import { coPartitionedAssigner } from './co-partitioned-assigner.ts';
+import { DeviceTable } from './device-table.ts';
 import { decodeAlertAck, decodeReading, type Rejection } from './reading-decoder.ts';
 import { restorePartitions } from './restore.ts';
 import { PartitionMonitors } from './sensor-monitors.ts';
@@ -29,6 +31,8 @@ export interface ProcessorTopics {
   readonly alerts: string;
   readonly deadLetters: string;
   readonly lateReadings: string;
+  /** The device registry, read whole by every instance as a table. */
+  readonly devices: string;
 }
 
 export const CONTRACT_TOPICS: ProcessorTopics = {
@@ -38,6 +42,7 @@ export const CONTRACT_TOPICS: ProcessorTopics = {
   alerts: ALERTS_TOPIC,
   deadLetters: SENSOR_READINGS_DLQ_TOPIC,
   lateReadings: LATE_READINGS_TOPIC,
+  devices: DEVICES_TOPIC,
 };
 
 export interface ProcessorDeps {
@@ -125,11 +130,13 @@ export class StreamProcessor {
   private ticker: NodeJS.Timeout | undefined;
   private readonly changelogTopic: string;
   private readonly topics: ProcessorTopics;
+  private readonly devices: DeviceTable;
   private readonly metrics;
 
   constructor(private readonly deps: ProcessorDeps) {
     this.changelogTopic = changelogTopicOf(deps.applicationId);
     this.topics = deps.topics ?? CONTRACT_TOPICS;
+    this.devices = new DeviceTable({ kafka: deps.kafka, registry: deps.registry, topic: this.topics.devices, logger: deps.logger, metrics: deps.metrics });
     const registers = [deps.metrics];
     const tasks = this.tasks;
     const sum = (of: (task: PartitionTask) => number) => [...tasks.values()].reduce((total, task) => total + of(task), 0);
@@ -137,6 +144,7 @@ export class StreamProcessor {
       consumed: new Counter({ name: 'processor_records_consumed_total', help: 'Records read from the readings topic (processed + dead-lettered + late)', registers }),
       processed: new Counter({ name: 'processor_readings_processed_total', help: 'Readings counted into windows and fed to the detectors', registers }),
       deadLettered: new Counter({ name: 'processor_readings_dead_lettered_total', help: 'Records sent to the DLQ, by kind', labelNames: ['kind'], registers }),
+      unknownDevice: new Counter({ name: 'processor_readings_unknown_device_total', help: 'Readings processed for a sensor the device registry does not list (judged by its type\'s limits)', registers }),
       late: new Counter({ name: 'processor_readings_late_total', help: 'Readings later than window end + grace, sent to iot.late-readings', registers }),
       acks: new Counter({ name: 'processor_alert_acks_total', help: 'Alert acknowledgements read, by result (acknowledged; ignored: no such open alert; dead-lettered: bad record)', labelNames: ['result'], registers }),
       windowRecords: new Counter({ name: 'processor_window_records_total', help: 'Window count records produced, by kind (update, final)', labelNames: ['kind'], registers }),
@@ -165,6 +173,8 @@ export class StreamProcessor {
     } finally {
       await admin.disconnect();
     }
+    // The whole registry before the first reading, so no reading is judged by stale thresholds.
+    await this.devices.start((sensorId) => this.onDeviceChange(sensorId));
 
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       this.assigned = payload.memberAssignment[this.topics.readings] ?? [];
@@ -208,6 +218,15 @@ export class StreamProcessor {
     // Commit what was processed, so a restart does not redo it (it would be exact either way).
     await Promise.all([...this.tasks.values()].map((task) => this.serialize(task, () => this.commit(task, Date.now())).catch(() => undefined)));
     await Promise.all([...this.tasks.values()].map((task) => this.closeTask(task)));
+    await this.devices.stop();
+  }
+
+  /** A device changed in the registry: the task holding the sensor applies it in its next transaction. */
+  private onDeviceChange(sensorId: string): void {
+    const now = Date.now();
+    for (const task of this.tasks.values()) {
+      this.serialize(task, async () => task.monitors.deviceChanged(sensorId, now)).catch((error: unknown) => this.abandon(task, error));
+    }
   }
 
   private onTick(): void {
@@ -276,11 +295,13 @@ export class StreamProcessor {
     });
     added.forEach((partition, i) => {
       const windows = new PartitionWindows(this.deps.rules);
-      const monitors = new PartitionMonitors(this.deps.alertRules);
+      const monitors = new PartitionMonitors(this.deps.alertRules, (sensorId) => this.devices.get(sensorId));
       const state = restored.get(partition);
       if (state) {
         windows.restore(state.windows.values(), state.streamTime, Date.now());
         monitors.restore(state.sensors.values());
+        // Devices disabled while no one owned the partition.
+        for (const sensorId of state.sensors.keys()) monitors.deviceChanged(sensorId, Date.now());
       }
       const { position, caughtUp } = positions.get(partition)!;
       this.tasks.set(partition, {
@@ -389,6 +410,7 @@ export class StreamProcessor {
     }
     task.monitors.observe(reading);
     this.metrics.processed.inc();
+    if (!this.devices.get(reading.sensorId)) this.metrics.unknownDevice.inc();
   }
 
   /** An acknowledgement for an alert this partition holds; a bad ack record goes to the DLQ like a bad reading. */

@@ -1,6 +1,6 @@
 import type { KafkaMessage } from 'kafkajs';
 import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { parseAlertId, type AlertAck, type AlertRule, type SensorReading } from '@iot/contracts';
+import { parseAlertId, parseDeviceRow, type AlertAck, type AlertRule, type Device, type SensorReading } from '@iot/contracts';
 
 /** Why a record cannot be processed: a fixed category (a metric label and the `dlq.kind` header). */
 export type RejectionKind =
@@ -55,14 +55,8 @@ async function decodeFramed(registry: SchemaRegistry, message: KafkaMessage): Pr
     if (framing) return { ok: false, rejection: framing };
   }
   for (const [part, bytes] of [['key', message.key], ['value', message.value]] as const) {
-    const schemaId = bytes.readInt32BE(1);
-    try {
-      await registry.getSchema(schemaId);
-    } catch (error) {
-      // Only "not found" is the record's fault; an unreachable registry is ours: throw, and retry the batch.
-      if ((error as { status?: number }).status !== 404) throw error;
-      return reject('unknown-schema', `${part} schema id ${schemaId} is not in the schema registry`);
-    }
+    const unknown = await unknownSchema(registry, bytes, part);
+    if (unknown) return unknown;
   }
   let key: unknown;
   try {
@@ -74,6 +68,19 @@ async function decodeFramed(registry: SchemaRegistry, message: KafkaMessage): Pr
     return { ok: true, key, value: await registry.decode(message.value) };
   } catch (error) {
     return reject('undecodable', `value does not decode with its schema: ${(error as Error).message}`);
+  }
+}
+
+/** A rejection when the registry does not know the frame's schema id; throws when the registry cannot be asked. */
+async function unknownSchema(registry: SchemaRegistry, bytes: Buffer, part: 'key' | 'value'): Promise<Rejected | undefined> {
+  const schemaId = bytes.readInt32BE(1);
+  try {
+    await registry.getSchema(schemaId);
+    return undefined;
+  } catch (error) {
+    // Only "not found" is the record's fault; an unreachable registry is ours: throw, and retry the batch.
+    if ((error as { status?: number }).status !== 404) throw error;
+    return reject('unknown-schema', `${part} schema id ${schemaId} is not in the schema registry`);
   }
 }
 
@@ -117,4 +124,27 @@ export async function decodeAlertAck(registry: SchemaRegistry, message: KafkaMes
   if (!id) return reject('invalid-field', `alertId ${JSON.stringify(ack.alertId)} is not sensorId/RULE/openedAt`);
   if (framed.key !== id.sensorId) return reject('key-mismatch', `key ${JSON.stringify(framed.key)} differs from the alert's sensorId ${JSON.stringify(id.sensorId)}`);
   return { ok: true, sensorId: id.sensorId, rule: id.rule, ack: ack as AlertAck };
+}
+
+export type DecodedDevice = { ok: true; sensorId: string; device: Device | null } | Rejected;
+
+/**
+ * Turns a record of iot.devices (Debezium CDC of the devices table) into a device: a plain
+ * string key (the sensor id), an Avro value in the registry's framing that passes the
+ * contract's checks, or no value at all, a tombstone for a deleted row (device: null).
+ */
+export async function decodeDevice(registry: SchemaRegistry, message: KafkaMessage): Promise<DecodedDevice> {
+  if (!message.key || message.key.length === 0) return reject('missing-key', 'record has no key (the key must be the sensor id)');
+  const sensorId = message.key.toString('utf8');
+  if (!message.value) return { ok: true, sensorId, device: null };
+  const problem = framingProblem(message.value, 'value') ?? (await unknownSchema(registry, message.value, 'value'))?.rejection;
+  if (problem) return { ok: false, rejection: problem };
+  let row: unknown;
+  try {
+    row = await registry.decode(message.value);
+  } catch (error) {
+    return reject('undecodable', `value does not decode with its schema: ${(error as Error).message}`);
+  }
+  const parsed = parseDeviceRow(sensorId, row);
+  return parsed.ok ? { ok: true, sensorId, device: parsed.device } : reject('invalid-field', parsed.reason);
 }

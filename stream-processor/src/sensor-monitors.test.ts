@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Alert, AlertRule } from '@iot/contracts';
+import type { Alert, AlertRule, Device } from '@iot/contracts';
 import { DEFAULT_ALERT_RULES, parseAlertRules, type AlertRulesConfig } from './alert-rules.ts';
 import { PartitionMonitors, type AlertRecord } from './sensor-monitors.ts';
 
@@ -138,3 +138,60 @@ test('alert rules files are validated with the path of each problem', () => {
   assert.throws(() => parseAlertRules({ zscore: { ...RULES.zscore, alpha: 2 } }, 'rules.json'), /rules\.json: zscore\.alpha/);
   assert.equal(parseAlertRules({ refreshIntervalMs: 0 }, 'rules.json').range.raiseAfter, RULES.range.raiseAfter, 'sections not given keep their defaults');
 });
+
+test('RANGE judges by the device registry: its thresholds replace the type limits at once, a null side falls back to the type', () => {
+  const devices = new Map<string, Device>();
+  const monitors = new PartitionMonitors(RULES, (sensorId) => devices.get(sensorId));
+  assert.deepEqual(ofRule(feed(monitors, [32, 32, 32], T0), 'RANGE'), [], 'inside the temperature type band [-10, 45]');
+
+  devices.set('temp-1', device({ maxThreshold: 30 }));
+  const [opened] = ofRule(feed(monitors, [32, 32, 32], T0 + 3000), 'RANGE');
+  assert.equal(opened?.state, 'OPEN', 'the same values breach the device maximum');
+  assert.equal(opened?.threshold, 30);
+  assert.match(opened!.message, /above the maximum 30 °C/);
+
+  devices.set('temp-1', device({ maxThreshold: 35 }));
+  assert.deepEqual(states(ofRule(feed(monitors, [25, 25, 25], T0 + 6000), 'RANGE')), ['CLEARED'], 'a raised maximum: back inside, it clears');
+
+  devices.set('temp-1', device({ maxThreshold: null, minThreshold: 40 }));
+  const [low] = ofRule(feed(monitors, [32, 32, 32], T0 + 9000), 'RANGE');
+  assert.equal(low?.state, 'OPEN');
+  assert.equal(low?.threshold, 40, 'below the device minimum; the maximum is the type default 45 again');
+
+  devices.set('temp-1', device({ minThreshold: 50, maxThreshold: null }));
+  const crossed = ofRule(feed(monitors, [20, 20, 20, 20], T0 + 20_000), 'RANGE');
+  assert.deepEqual(crossed.filter((alert) => alert?.state === 'OPEN'), [], 'a band crossed by a device side and a type side judges nothing');
+});
+
+test('a disabled device clears its active alerts at once and raises nothing until enabled again', () => {
+  const devices = new Map<string, Device>([['temp-1', device({})]]);
+  const monitors = new PartitionMonitors(RULES, (sensorId) => devices.get(sensorId));
+  const [opened] = ofRule(feed(monitors, [50, 50, 50], T0), 'RANGE');
+  assert.equal(opened?.state, 'OPEN');
+
+  devices.set('temp-1', device({ enabled: false }));
+  monitors.deviceChanged('temp-1', T0 + 5000);
+  const { alerts, changed } = monitors.flush();
+  const cleared = ofRule(alerts, 'RANGE');
+  assert.deepEqual(states(cleared), ['CLEARED']);
+  assert.equal(cleared[0]!.alertId, opened!.alertId);
+  assert.equal(cleared[0]!.clearedAt, T0 + 5000);
+  assert.match(cleared[0]!.message, /device disabled/);
+  assert.deepEqual(changed.map((entry) => entry.sensorId), ['temp-1'], 'the cleared state goes to the changelog');
+
+  assert.deepEqual(feed(monitors, [50, 50, 50, 50], T0 + 6000), [], 'no alert of any rule while disabled');
+  monitors.tick(T0 + 6000 + RULES.silence.afterMs + 1000);
+  assert.deepEqual(ofRule(monitors.flush().alerts, 'SILENCE'), [], 'a disabled device is not reported silent');
+
+  devices.set('temp-1', device({ enabled: true }));
+  const [again] = ofRule(feed(monitors, [50, 50, 50], T0 + 60_000), 'RANGE');
+  assert.equal(again?.state, 'OPEN', 'enabled again: judged again, as a new alert');
+  assert.notEqual(again?.alertId, opened?.alertId);
+});
+
+function device(overrides: Partial<Device>): Device {
+  return {
+    sensorId: 'temp-1', sensorType: 'temperature', siteId: 'plant', displayName: 'Temp 1', unit: '°C',
+    minThreshold: null, maxThreshold: null, enabled: true, updatedAt: T0, ...overrides,
+  };
+}

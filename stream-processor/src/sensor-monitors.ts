@@ -1,7 +1,10 @@
-import type { Alert, AlertKey, AlertRule, SensorReading } from '@iot/contracts';
+import type { Alert, AlertKey, AlertRule, Device, SensorReading } from '@iot/contracts';
 import type { AlertRulesConfig } from './alert-rules.ts';
-import { acknowledge, expire, newLifecycle, observe, type LifecycleRules, type LifecycleState, type Signal } from './alert-lifecycle.ts';
-import { emptyBaseline, rangeSignal, rateSignal, silenceSignal, zscoreSignal, type Baseline, type LastPoint } from './detectors.ts';
+import { acknowledge, clearNow, expire, newLifecycle, observe, type LifecycleRules, type LifecycleState, type Signal } from './alert-lifecycle.ts';
+import { emptyBaseline, rangeSignal, rateSignal, silenceSignal, zscoreSignal, type Baseline, type LastPoint, type RangeLimits } from './detectors.ts';
+
+/** The device registry's current row for a sensor, if it has one. */
+export type DeviceLookup = (sensorId: string) => Device | undefined;
 
 /** One sensor's detector state; plain data, so it goes to the changelog as JSON. */
 export interface SensorState {
@@ -32,19 +35,26 @@ export interface MonitorFlush {
  * The anomaly detectors of ONE input partition's sensors. Readings feed RANGE, ZSCORE and
  * RATE_OF_CHANGE; `tick` (wall clock) drives SILENCE, emits refreshes the rate limit held back,
  * tombstones expired cleared alerts and forgets sensors silent for `silence.forgetAfterMs`.
+ * RANGE uses the device registry's thresholds where the device has them (else its type's), and
+ * a disabled device raises nothing: its active alerts clear as soon as it is disabled.
  */
 export class PartitionMonitors {
   private readonly sensors = new Map<string, SensorState>();
   private readonly unsaved = new Set<string>();
   private pending: AlertRecord[] = [];
 
-  constructor(private readonly rules: AlertRulesConfig) {}
+  constructor(
+    private readonly rules: AlertRulesConfig,
+    private readonly devices: DeviceLookup = () => undefined,
+  ) {}
 
   get sensorCount(): number {
     return this.sensors.size;
   }
 
   observe(reading: SensorReading): void {
+    const device = this.devices(reading.sensorId);
+    if (device && !device.enabled) return this.deviceChanged(reading.sensorId, reading.timestamp);
     let sensor = this.sensors.get(reading.sensorId);
     if (!sensor) {
       sensor = {
@@ -63,9 +73,10 @@ export class PartitionMonitors {
     this.unsaved.add(sensor.sensorId);
     const { rules } = this;
     const at = reading.timestamp;
+    const range = rangeLimits(rules.types[sensor.sensorType], device);
+    if (range) this.feed(sensor, 'RANGE', rangeSignal(reading.value, range, rules.range, sensor.unit), at);
     const limits = rules.types[sensor.sensorType];
     if (limits) {
-      this.feed(sensor, 'RANGE', rangeSignal(reading.value, limits, rules.range, sensor.unit), at);
       const rate = rateSignal(reading.value, reading.timestamp, sensor.last, limits, rules.rateOfChange, sensor.unit);
       if (rate) this.feed(sensor, 'RATE_OF_CHANGE', rate, at);
     }
@@ -81,7 +92,7 @@ export class PartitionMonitors {
         this.forget(sensor, now);
         continue;
       }
-      this.feed(sensor, 'SILENCE', silenceSignal(sensor.lastEventTime, now, this.rules.silence), now);
+      if (this.devices(sensor.sensorId)?.enabled !== false) this.feed(sensor, 'SILENCE', silenceSignal(sensor.lastEventTime, now, this.rules.silence), now);
       for (const [rule, lifecycle] of Object.entries(sensor.lifecycles) as Array<[AlertRule, LifecycleState]>) {
         const expiry = expire(lifecycle, now, this.lifecycleRules(rule));
         if (!expiry) continue;
@@ -93,6 +104,22 @@ export class PartitionMonitors {
           this.pending.push({ key: { sensorId: sensor.sensorId, rule }, value: null });
         }
       }
+    }
+  }
+
+  /**
+   * The registry changed this sensor's device. Disabled: its active alerts clear now (their
+   * cleared records expire as usual) and its detectors stop. New thresholds need nothing here:
+   * the next reading is judged by them.
+   */
+  deviceChanged(sensorId: string, now: number): void {
+    const sensor = this.sensors.get(sensorId);
+    if (!sensor || this.devices(sensorId)?.enabled !== false) return;
+    for (const [rule, lifecycle] of Object.entries(sensor.lifecycles) as Array<[AlertRule, LifecycleState]>) {
+      const alert = clearNow(lifecycle, now, 'device disabled in the registry');
+      if (!alert) continue;
+      this.pending.push({ key: { sensorId, rule }, value: alert });
+      this.unsaved.add(sensorId);
     }
   }
 
@@ -153,4 +180,12 @@ export class PartitionMonitors {
       rule === 'RANGE' ? rules.range : rule === 'ZSCORE' ? rules.zscore : rule === 'RATE_OF_CHANGE' ? rules.rateOfChange : { raiseAfter: 1, clearAfter: 1 };
     return { raiseAfter: counts.raiseAfter, clearAfter: counts.clearAfter, refreshIntervalMs: rules.refreshIntervalMs, clearedRetentionMs: rules.clearedRetentionMs };
   }
+}
+
+/** The RANGE band: the device's thresholds, each side falling back to the type's limit; none if neither gives both sides. */
+function rangeLimits(typeLimits: RangeLimits | undefined, device: Device | undefined): RangeLimits | undefined {
+  const min = device?.minThreshold ?? typeLimits?.min;
+  const max = device?.maxThreshold ?? typeLimits?.max;
+  // One side from the device and the other from the type can cross; such a band judges nothing.
+  return min !== undefined && max !== undefined && min < max ? { min, max } : undefined;
 }
