@@ -6,7 +6,7 @@ import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import avro from 'avsc';
-import { AVRO_SCHEMAS, TOPICS, WINDOW_COUNTS_TOPIC, parseAlertId, type Alert, type SensorReading, type SensorReadingV2 } from './index.ts';
+import { AVRO_SCHEMAS, TOPICS, WINDOW_COUNTS_TOPIC, parseAlertId, parseDeviceRow, type Alert, type SensorReading, type SensorReadingV2 } from './index.ts';
 
 const contractsDir = fileURLToPath(new URL('..', import.meta.url));
 
@@ -86,4 +86,23 @@ test('result topics are compacted and the readings topic has 6 partitions', () =
   const byName = new Map(TOPICS.map((topic) => [topic.name, topic]));
   assert.equal(byName.get(WINDOW_COUNTS_TOPIC)?.configs['cleanup.policy'], 'compact');
   assert.equal(byName.get('iot.sensor-readings')?.partitions, 6);
+});
+
+test('an iot.devices row becomes a Device, and a row that breaks the contract is refused with the field named', () => {
+  const row = {
+    sensor_id: 'plant-a-co2-1', sensor_type: 'co2', site_id: 'plant-a', display_name: 'Plant A co2 1', unit: 'ppm',
+    min_threshold: 300, max_threshold: null, enabled: true, updated_at: '2026-11-23T14:31:19.034792Z',
+  };
+  assert.deepEqual(parseDeviceRow('plant-a-co2-1', row), {
+    ok: true,
+    device: { sensorId: 'plant-a-co2-1', sensorType: 'co2', siteId: 'plant-a', displayName: 'Plant A co2 1', unit: 'ppm', minThreshold: 300, maxThreshold: null, enabled: true, updatedAt: Date.UTC(2026, 10, 23, 14, 31, 19, 34) },
+  });
+  const reason = (key: string, value: unknown) => { const parsed = parseDeviceRow(key, value); return parsed.ok ? 'accepted' : parsed.reason; };
+  assert.match(reason('other', row), /sensor_id "plant-a-co2-1" differs from the record key "other"/);
+  assert.match(reason(row.sensor_id, { ...row, max_threshold: 200 }), /min_threshold 300 must be less than max_threshold 200/);
+  assert.match(reason(row.sensor_id, { ...row, min_threshold: 'NaN' }), /min_threshold must be a finite number or null/);
+  assert.match(reason(row.sensor_id, { ...row, enabled: 1 }), /enabled must be a boolean/);
+  assert.match(reason(row.sensor_id, { ...row, updated_at: 'yesterday' }), /updated_at "yesterday" is not a timestamp/);
+  assert.match(reason(row.sensor_id, { ...row, unit: undefined }), /unit must be a string/);
+  assert.equal(reason(row.sensor_id, null), 'value is not a record');
 });

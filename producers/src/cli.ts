@@ -11,10 +11,13 @@ const SILENCE_AFTER_MS = DETECTOR_DEFAULTS.silence.afterMs;
 
 const HELP = `Usage: npm run producers -- run [options]
        npm run producers -- expect --scenario S [--fleet FILE] [--rate N] [--prefix TEXT]
+       npm run producers -- fleet [--fleet FILE] [--prefix TEXT]
 
 run     sends simulated sensor readings (Avro, through the schema registry) to iot.sensor-readings.
 expect  prints, as JSON, which alert rules each fault of the scenario is designed to raise with
         the stream processor's default rules ("raises": must open; "mayRaise": may also open).
+fleet   prints the fleet's sensors as JSON lines {id, type, siteId, unit, intervalMs}: what
+        "run" simulates (the devices table in Postgres is seeded with the default fleet).
 
 Options:
   --fleet FILE        fleet description, YAML (.yaml/.yml) or JSON (.json):
@@ -163,9 +166,18 @@ function expect(argv: string[]): void {
   console.log(JSON.stringify({ scenario: scenario.name, repeatEveryS: scenario.repeatEveryS ?? null, faults: expectedAlerts(scenario) }, null, 2));
 }
 
+/** `fleet`: the sensors a run would simulate, one JSON line each. No Kafka. */
+function listFleet(argv: string[]): void {
+  const { values } = parseArgs({ args: argv, options: { fleet: { type: 'string' }, prefix: { type: 'string', default: '' } }, strict: true });
+  const fleet = values.fleet ? loadFleet(values.fleet, values.prefix) : defaultFleet(values.prefix);
+  for (const { id, type, siteId, unit, intervalMs } of fleet) console.log(JSON.stringify({ id, type, siteId, unit, intervalMs }));
+}
+
+const COMMANDS: Record<string, (argv: string[]) => void | Promise<void>> = { run, expect, fleet: listFleet };
 const [command, ...rest] = process.argv.slice(2);
-const action = command === 'run' ? run(rest) : command === 'expect' ? Promise.resolve().then(() => expect(rest)) : Promise.resolve(console.log(HELP));
-if (command !== 'run' && command !== 'expect' && command !== undefined && command !== '--help' && command !== '-h') process.exitCode = 2;
+const handler = command === undefined ? undefined : COMMANDS[command];
+const action = handler ? Promise.resolve().then(() => handler(rest)) : Promise.resolve(console.log(HELP));
+if (!handler && command !== undefined && command !== '--help' && command !== '-h') process.exitCode = 2;
 action.catch((error: unknown) => {
   console.error(`producers: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;
