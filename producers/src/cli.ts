@@ -1,3 +1,4 @@
+import { isAbsolute, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { connectIdempotentProducer, createKafka, createLogger, createRegistry } from '@iot/runtime';
 import { loadConfig } from './config.ts';
@@ -59,6 +60,15 @@ Connection settings come from env vars: KAFKA_BROKERS (127.0.0.1:9092),
 SCHEMA_REGISTRY_URL (http://127.0.0.1:8081/apis/ccompat/v7).
 `;
 
+/**
+ * A file argument, relative to where the user ran npm (INIT_CWD), not to this workspace, which
+ * `npm run producers` makes the working directory. Built-in scenario names pass unchanged.
+ */
+function userFile(path: string): string {
+  if (isAbsolute(path) || !/[/\\.]/.test(path)) return path;
+  return resolve(process.env.INIT_CWD ?? process.cwd(), path);
+}
+
 function parseDuration(text: string): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
   if (!match) throw new Error(`--duration: expected a number with an optional unit (ms, s, m, h), got "${text}"`);
@@ -111,12 +121,12 @@ async function run(argv: string[]): Promise<void> {
   const duplicateRatio = parseRatio('duplicate-ratio', values['duplicate-ratio']);
   const malformedRatio = parseRatio('malformed-ratio', values['malformed-ratio']);
   const durationMs = values.duration === undefined ? undefined : parseDuration(values.duration);
-  const fleet = scaleIntervals(values.fleet ? loadFleet(values.fleet, values.prefix) : defaultFleet(values.prefix), rate);
+  const fleet = scaleIntervals(values.fleet ? loadFleet(userFile(values.fleet), values.prefix) : defaultFleet(values.prefix), rate);
   const slowest = Math.max(...fleet.map((sensor) => sensor.intervalMs));
   if (slowest >= SILENCE_AFTER_MS) {
     console.error(`producers: warning: at this rate some sensors read only every ${(slowest / 1000).toFixed(1)} s, so the processor's SILENCE rule (${SILENCE_AFTER_MS / 1000} s) will fire for them`);
   }
-  const scenario = values.scenario === undefined ? undefined : loadScenario(values.scenario, fleet, values.prefix);
+  const scenario = values.scenario === undefined ? undefined : loadScenario(userFile(values.scenario), fleet, values.prefix);
   const quiet = values.quiet || Boolean(process.env.CI) || !process.stdout.isTTY;
 
   const config = loadConfig();
@@ -146,7 +156,7 @@ async function run(argv: string[]): Promise<void> {
     if (!quiet) process.stdout.write('\n');
     console.log(JSON.stringify({ sent: stats.sent, outOfOrder: stats.outOfOrder, late: stats.late, duplicates: stats.duplicates, malformed: stats.malformed, errors: stats.errors, seconds: stats.elapsedMs / 1000, sensors: fleet.length, rate: Number(naturalRate(fleet).toFixed(3)) }));
   } finally {
-    if (tally && values.tally) tally.write(values.tally);
+    if (tally && values.tally) tally.write(userFile(values.tally));
     await producer.disconnect();
   }
 }
@@ -161,15 +171,15 @@ function expect(argv: string[]): void {
   if (values.help) return console.log(HELP);
   if (values.scenario === undefined) throw new Error('expect: --scenario is required');
   const rate = values.rate === undefined ? undefined : parsePositive('rate', values.rate);
-  const fleet = scaleIntervals(values.fleet ? loadFleet(values.fleet, values.prefix) : defaultFleet(values.prefix), rate);
-  const scenario = loadScenario(values.scenario, fleet, values.prefix);
+  const fleet = scaleIntervals(values.fleet ? loadFleet(userFile(values.fleet), values.prefix) : defaultFleet(values.prefix), rate);
+  const scenario = loadScenario(userFile(values.scenario), fleet, values.prefix);
   console.log(JSON.stringify({ scenario: scenario.name, repeatEveryS: scenario.repeatEveryS ?? null, faults: expectedAlerts(scenario) }, null, 2));
 }
 
 /** `fleet`: the sensors a run would simulate, one JSON line each. No Kafka. */
 function listFleet(argv: string[]): void {
   const { values } = parseArgs({ args: argv, options: { fleet: { type: 'string' }, prefix: { type: 'string', default: '' } }, strict: true });
-  const fleet = values.fleet ? loadFleet(values.fleet, values.prefix) : defaultFleet(values.prefix);
+  const fleet = values.fleet ? loadFleet(userFile(values.fleet), values.prefix) : defaultFleet(values.prefix);
   for (const { id, type, siteId, unit, intervalMs } of fleet) console.log(JSON.stringify({ id, type, siteId, unit, intervalMs }));
 }
 
