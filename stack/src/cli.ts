@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { loadStackConfig, type StackConfig } from './config.ts';
-import { connectorStatuses } from './connect.ts';
+import { connectorStatuses, formatConnectorStatus } from './connect.ts';
 import { StackError } from './errors.ts';
 import { logFileOf } from './process.ts';
 import { allComponents, down, provision, reset, status, up, upWithApps } from './stack.ts';
@@ -15,7 +15,8 @@ const USAGE = `Usage: npm run stack -- <command>
   provision       only create topics, run migrations and apply connectors, against servers
                   given by KAFKA_BROKERS, CONNECT_URL and DATABASE_URL (docker compose uses this)
   down [--only a,b]  stop every process the tool started (or only the named ones)
-  status          what runs, with pids, and each connector's state
+  status          what runs, with pids, and each connector's and task's state (with the trace
+                  of a FAILED one); operate connectors with npm run connect -- help
   logs <name>     print the last 100 lines of a component's log (postgres when the tool runs
                   its own cluster, kafka, registry, connect, producers, stream-processor, grpc-gateway, dashboard)
   reset           down, then delete Kafka's and Connect's data under .stack/data (downloads are kept)
@@ -87,12 +88,11 @@ async function main(argv: string[]): Promise<void> {
     case 'status': {
       for (const { name, pid } of status(config)) log(`${name.padEnd(18)} ${pid ? `running (pid ${pid})` : 'stopped'}`);
       try {
-        for (const connector of await connectorStatuses(config)) {
-          log(`connector ${connector.name}: ${connector.connector.state}; tasks: ${connector.tasks.map((task) => `${task.id}=${task.state}`).join(', ')}`);
-          for (const task of connector.tasks) if (task.trace) log(`  task ${task.id} trace:\n${task.trace}`);
-        }
+        const connectors = await connectorStatuses(config);
+        log(connectors.length > 0 ? '\nconnectors (more: npm run connect -- help):' : '\nno connectors');
+        for (const connector of connectors) for (const line of formatConnectorStatus(connector)) log(line);
       } catch {
-        log('connect: REST API not reachable');
+        log(`connect: REST API not reachable at ${config.connectUrl}`);
       }
       return;
     }

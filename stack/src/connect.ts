@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { StackConfig } from './config.ts';
 import { REPO_ROOT } from './config.ts';
 import { StackError } from './errors.ts';
@@ -40,7 +41,68 @@ async function connectJson<T>(config: StackConfig, path: string, init?: RequestI
     signal: AbortSignal.timeout(30_000),
   });
   const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+  let body: unknown = undefined;
+  if (text) {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // Jetty answers some errors (a proxy, a 500 before Connect's own handler) with HTML or plain text.
+      body = { message: text.trim().slice(0, 500) };
+    }
+  }
+  return { status: response.status, body: body as T };
+}
+
+/** The message Connect puts in its error bodies (`{"error_code": 404, "message": "..."}`), or the body itself. */
+export function connectErrorMessage(body: unknown): string {
+  if (typeof body === 'object' && body !== null && typeof (body as { message?: unknown }).message === 'string') {
+    return (body as { message: string }).message;
+  }
+  return body === undefined ? '(empty body)' : JSON.stringify(body);
+}
+
+/**
+ * One REST call for the operator commands: answers with the body when the status is one of
+ * `expected`; otherwise a StackError naming the request, the HTTP status and Connect's message.
+ * Connect not reachable (or not answering in 30 s) is reported with its URL, `npm run stack --
+ * status` and its log file. A 409 (a rebalance or a concurrent config change) is retried for up
+ * to 15 s, as Connect asks.
+ */
+export async function connectRequest<T>(
+  config: StackConfig,
+  method: 'GET' | 'PUT' | 'POST' | 'DELETE',
+  path: string,
+  expected: readonly number[],
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    let result: { status: number; body: T };
+    try {
+      result = await connectJson<T>(config, path, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    } catch (error) {
+      const timedOut = error instanceof Error && error.name === 'TimeoutError';
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      const why = timedOut ? 'no answer within 30 s' : (cause?.code ?? cause?.message ?? (error as Error).message);
+      throw new StackError(
+        CONNECT,
+        `Kafka Connect is not reachable at ${config.connectUrl} (${method} ${path}: ${why}). ` +
+          'Is the stack up? See `npm run stack -- status` and Connect\'s log.',
+        logFileOf(config, CONNECT),
+        { cause: error },
+      );
+    }
+    if (expected.includes(result.status)) return result;
+    if (result.status === 409 && Date.now() < deadline) {
+      await sleep(1000);
+      continue;
+    }
+    throw new StackError(
+      CONNECT,
+      `${method} ${path} failed: HTTP ${result.status}: ${connectErrorMessage(result.body)}`,
+      result.status >= 500 ? logFileOf(config, CONNECT) : undefined,
+    );
+  }
 }
 
 export async function connectHealthy(config: StackConfig): Promise<boolean> {
@@ -116,50 +178,261 @@ interface ValidateResponse {
   configs: Array<{ value: { name: string; errors: string[] } }>;
 }
 
-/**
- * Creates or updates every connector from connect-config/ (PUT is idempotent), after
- * Connect's own validation of each config; errors are reported per field.
- */
-export async function applyConnectors(config: StackConfig): Promise<string[]> {
-  const connectors = readConnectorConfigs();
-  for (const connector of connectors) {
-    const klass = connector.config['connector.class']!;
-    const validation = await connectJson<ValidateResponse>(config, `/connector-plugins/${encodeURIComponent(klass)}/config/validate`, {
-      method: 'PUT',
-      body: JSON.stringify({ ...connector.config, name: connector.name }),
-    });
-    if (validation.status !== 200) {
-      throw new StackError(CONNECT, `validating ${connector.name} failed with HTTP ${validation.status}: ${JSON.stringify(validation.body)}`, logFileOf(config, CONNECT));
-    }
-    if (validation.body.error_count > 0) {
-      const errors = validation.body.configs
-        .filter((entry) => entry.value.errors.length > 0)
-        .map((entry) => `    ${entry.value.name}: ${entry.value.errors.join('; ')}`);
-      throw new StackError(CONNECT, `connector ${connector.name} (connect-config) has invalid config:\n${errors.join('\n')}`);
-    }
-    const put = await connectJson<unknown>(config, `/connectors/${encodeURIComponent(connector.name)}/config`, {
-      method: 'PUT',
-      body: JSON.stringify(connector.config),
-    });
-    if (put.status !== 200 && put.status !== 201) {
-      throw new StackError(CONNECT, `applying ${connector.name} failed with HTTP ${put.status}: ${JSON.stringify(put.body)}`, logFileOf(config, CONNECT));
-    }
-  }
-  return connectors.map((connector) => connector.name);
+export type ApplyOutcome = 'created' | 'updated' | 'unchanged';
+
+export interface AppliedConnector {
+  name: string;
+  outcome: ApplyOutcome;
+  /** For `updated`: the keys added, removed or changed (names only; values may be secrets). */
+  changedKeys: string[];
 }
 
+/**
+ * The keys in which a connector's config in Connect (`GET /connectors/{name}/config`) differs
+ * from the wanted one; the `name` key Connect adds is ignored.
+ */
+export function configChanges(current: Record<string, string>, wanted: Record<string, string>): string[] {
+  const keys = new Set([...Object.keys(current), ...Object.keys(wanted)]);
+  keys.delete('name');
+  return [...keys].filter((key) => current[key] !== wanted[key]).sort();
+}
+
+/** Connect's own check of a config (`PUT /connector-plugins/{class}/config/validate`); errors are reported per field. */
+async function validateConnectorConfig(config: StackConfig, name: string, connectorConfig: Record<string, string>, source: string): Promise<void> {
+  const klass = connectorConfig['connector.class'];
+  if (!klass) throw new StackError(CONNECT, `connector ${name} (${source}) has no connector.class`);
+  const validation = await connectRequest<ValidateResponse>(config, 'PUT', `/connector-plugins/${encodeURIComponent(klass)}/config/validate`, [200], { ...connectorConfig, name });
+  if (validation.body.error_count > 0) {
+    const errors = validation.body.configs
+      .filter((entry) => entry.value.errors.length > 0)
+      .map((entry) => `    ${entry.value.name}: ${entry.value.errors.join('; ')}`);
+    throw new StackError(CONNECT, `connector ${name} (${source}) has invalid config:\n${errors.join('\n')}`);
+  }
+}
+
+/**
+ * Changes some keys of a running connector's config (validated first), for experiments:
+ * `apply` puts the connect-config/ file back. Answers with the keys that changed.
+ */
+export async function setConnectorConfig(config: StackConfig, name: string, overrides: Record<string, string>): Promise<string[]> {
+  const path = `/connectors/${encodeURIComponent(name)}/config`;
+  const { body: current } = await connectRequest<Record<string, string>>(config, 'GET', path, [200]);
+  const wanted = { ...current, ...overrides };
+  delete wanted.name;
+  const changed = configChanges(current, wanted);
+  if (changed.length === 0) return [];
+  await validateConnectorConfig(config, name, wanted, 'with the new values');
+  await connectRequest<unknown>(config, 'PUT', path, [200], wanted);
+  return changed;
+}
+
+/**
+ * Creates or updates every connector from connect-config/, after Connect's own validation of
+ * each config (errors are reported per field). A connector whose config in Connect already is
+ * the file's is not written again (a PUT would restart it for nothing).
+ */
+export async function applyConnectorConfigs(config: StackConfig): Promise<AppliedConnector[]> {
+  const connectors = readConnectorConfigs();
+  const applied: AppliedConnector[] = [];
+  for (const connector of connectors) {
+    await validateConnectorConfig(config, connector.name, connector.config, 'connect-config');
+    const path = `/connectors/${encodeURIComponent(connector.name)}/config`;
+    const current = await connectRequest<Record<string, string>>(config, 'GET', path, [200, 404]);
+    const changedKeys = current.status === 200 ? configChanges(current.body, connector.config) : [];
+    if (current.status === 200 && changedKeys.length === 0) {
+      applied.push({ name: connector.name, outcome: 'unchanged', changedKeys });
+      continue;
+    }
+    await connectRequest<unknown>(config, 'PUT', path, [200, 201], connector.config);
+    applied.push({ name: connector.name, outcome: current.status === 404 ? 'created' : 'updated', changedKeys });
+  }
+  return applied;
+}
+
+/** applyConnectorConfigs, answering with the connectors' names (what `stack up` logs). */
+export async function applyConnectors(config: StackConfig): Promise<string[]> {
+  return (await applyConnectorConfigs(config)).map((connector) => connector.name);
+}
+
+export type ConnectorState = 'UNASSIGNED' | 'RUNNING' | 'PAUSED' | 'STOPPED' | 'FAILED' | 'RESTARTING';
+
+/** `GET /connectors/{name}/status`. */
 export interface ConnectorStatus {
   name: string;
-  connector: { state: string };
-  tasks: Array<{ id: number; state: string; trace?: string }>;
+  connector: { state: ConnectorState | string; worker_id?: string; trace?: string };
+  tasks: Array<{ id: number; state: ConnectorState | string; worker_id?: string; trace?: string }>;
+  type?: string;
 }
 
+/** Every connector's status, sorted by name, in one request (`GET /connectors?expand=status`). */
 export async function connectorStatuses(config: StackConfig): Promise<ConnectorStatus[]> {
-  const { body: names } = await connectJson<string[]>(config, '/connectors');
-  const statuses: ConnectorStatus[] = [];
-  for (const name of names) {
-    const { body } = await connectJson<ConnectorStatus>(config, `/connectors/${encodeURIComponent(name)}/status`);
-    statuses.push(body);
+  const { body } = await connectRequest<Record<string, { status: ConnectorStatus }>>(config, 'GET', '/connectors?expand=status', [200]);
+  return Object.values(body)
+    .map((entry) => entry.status)
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The names of the connectors Connect runs (`GET /connectors`), sorted. */
+export async function connectorNames(config: StackConfig): Promise<string[]> {
+  const { body } = await connectRequest<string[]>(config, 'GET', '/connectors', [200]);
+  return [...body].sort();
+}
+
+const connectorPath = (name: string, rest = '') => `/connectors/${encodeURIComponent(name)}${rest}`;
+
+/** Fails, listing the known connectors, unless Connect runs one named `name`. */
+export async function assertConnectorExists(config: StackConfig, name: string): Promise<void> {
+  const names = await connectorNames(config);
+  if (names.includes(name)) return;
+  const inFiles = readConnectorConfigs().some((connector) => connector.name === name);
+  throw new StackError(
+    CONNECT,
+    inFiles
+      ? `connector ${name} is in connect-config/ but not in Connect; create it with \`npm run connect -- apply\``
+      : `unknown connector ${JSON.stringify(name)}; known connectors: ${names.join(', ') || '(none)'}`,
+  );
+}
+
+export async function connectorStatus(config: StackConfig, name: string): Promise<ConnectorStatus> {
+  return (await connectRequest<ConnectorStatus>(config, 'GET', connectorPath(name, '/status'), [200])).body;
+}
+
+/**
+ * `POST /connectors/{name}/restart?includeTasks=true&onlyFailed=…`: the connector and its
+ * (failed) tasks. Connect answers 202 with the status, instances to restart marked RESTARTING.
+ */
+export async function restartConnector(config: StackConfig, name: string, onlyFailed: boolean): Promise<ConnectorStatus | undefined> {
+  const { body } = await connectRequest<ConnectorStatus | undefined>(
+    config,
+    'POST',
+    connectorPath(name, `/restart?includeTasks=true&onlyFailed=${onlyFailed}`),
+    [200, 202, 204],
+  );
+  return body;
+}
+
+export type StateChange = 'pause' | 'resume' | 'stop';
+
+/** The connector state each request leads to. */
+export const TARGET_STATE: Record<StateChange, ConnectorState> = { pause: 'PAUSED', resume: 'RUNNING', stop: 'STOPPED' };
+
+/** `PUT /connectors/{name}/pause|resume|stop`: asks for the change; it happens asynchronously. */
+export async function changeConnectorState(config: StackConfig, name: string, change: StateChange): Promise<void> {
+  await connectRequest<unknown>(config, 'PUT', connectorPath(name, `/${change}`), [200, 202, 204]);
+}
+
+/**
+ * Whether a status has arrived at `target`: the connector in that state and its tasks too
+ * (STOPPED: no tasks at all; RUNNING: at least one task). A FAILED task counts as settled, so
+ * that the caller can report it instead of waiting for the deadline.
+ */
+export function hasSettled(status: ConnectorStatus, target: ConnectorState): boolean {
+  if (status.connector.state !== target) return false;
+  if (target === 'STOPPED') return status.tasks.length === 0;
+  if (target === 'RUNNING' && status.tasks.length === 0) return false;
+  return status.tasks.every((task) => task.state === target || task.state === 'FAILED');
+}
+
+/** Whether nothing in a status is in between states (RESTARTING, UNASSIGNED): after a restart. */
+export function isStable(status: ConnectorStatus): boolean {
+  const transient = (state: string) => state === 'RESTARTING' || state === 'UNASSIGNED';
+  return !transient(status.connector.state) && !status.tasks.some((task) => transient(task.state));
+}
+
+/**
+ * Polls the connector's status until `done` holds, up to `timeoutMs`; answers with the last
+ * status seen, whether `done` held, and how long it took.
+ */
+export async function waitForConnector(
+  config: StackConfig,
+  name: string,
+  done: (status: ConnectorStatus) => boolean,
+  timeoutMs = 30_000,
+): Promise<{ status: ConnectorStatus; settled: boolean; elapsedMs: number }> {
+  const started = Date.now();
+  for (;;) {
+    const status = await connectorStatus(config, name);
+    const elapsedMs = Date.now() - started;
+    if (done(status)) return { status, settled: true, elapsedMs };
+    if (elapsedMs > timeoutMs) return { status, settled: false, elapsedMs };
+    await sleep(250);
   }
-  return statuses;
+}
+
+/** KIP-875's `GET /connectors/{name}/offsets`. */
+export interface ConnectorOffsets {
+  offsets: Array<{ partition: Record<string, unknown>; offset: Record<string, unknown> | null }>;
+}
+
+export async function connectorOffsets(config: StackConfig, name: string): Promise<ConnectorOffsets> {
+  return (await connectRequest<ConnectorOffsets>(config, 'GET', connectorPath(name, '/offsets'), [200])).body;
+}
+
+/**
+ * `DELETE /connectors/{name}/offsets` (the connector must be STOPPED): a sink's consumer group
+ * offsets, or a source's offsets in the offsets topic. Answers with Connect's message.
+ */
+export async function resetConnectorOffsets(config: StackConfig, name: string): Promise<string> {
+  const { body } = await connectRequest<{ message?: string } | undefined>(config, 'DELETE', connectorPath(name, '/offsets'), [200]);
+  return body?.message ?? 'offsets reset';
+}
+
+/** Whether any connector or task in these statuses is FAILED. */
+export function anyFailed(statuses: readonly ConnectorStatus[]): boolean {
+  return statuses.some((status) => status.connector.state === 'FAILED' || status.tasks.some((task) => task.state === 'FAILED'));
+}
+
+function indent(text: string, prefix: string): string {
+  return text
+    .trimEnd()
+    .split('\n')
+    .map((line) => `${prefix}${line}`)
+    .join('\n');
+}
+
+/**
+ * A connector's status as lines: the connector's state, type and worker, then each task's, with
+ * the full stack trace of anything FAILED. Used by `npm run connect -- status` and `npm run stack -- status`.
+ */
+export function formatConnectorStatus(status: ConnectorStatus): string[] {
+  const on = (worker?: string) => (worker ? ` on ${worker}` : '');
+  const lines = [`${status.name}${status.type ? ` (${status.type})` : ''}: ${status.connector.state}${on(status.connector.worker_id)}`];
+  if (status.connector.trace) lines.push(`  connector trace:\n${indent(status.connector.trace, '    ')}`);
+  if (status.tasks.length === 0) lines.push('  no tasks');
+  for (const task of [...status.tasks].sort((a, b) => a.id - b.id)) {
+    lines.push(`  task ${task.id}: ${task.state}${on(task.worker_id)}`);
+    if (task.trace) lines.push(`  task ${task.id} trace:\n${indent(task.trace, '    ')}`);
+  }
+  return lines;
+}
+
+const isSinkEntry = (entry: ConnectorOffsets['offsets'][number]) =>
+  typeof entry.partition['kafka_topic'] === 'string' && typeof entry.partition['kafka_partition'] === 'number';
+
+/**
+ * Offsets as lines. A sink's (`{kafka_topic, kafka_partition}` → `{kafka_offset}`) as
+ * `topic/partition → offset`, sorted; a source's partition and offset maps as JSON.
+ */
+export function formatConnectorOffsets(name: string, offsets: ConnectorOffsets): string[] {
+  if (offsets.offsets.length === 0) return [`${name}: no committed offsets`];
+  const sink = offsets.offsets.filter(isSinkEntry);
+  const other = offsets.offsets.filter((entry) => !isSinkEntry(entry));
+  const lines = [`${name}:`];
+  if (sink.length > 0) {
+    const rows = sink
+      .map((entry) => ({
+        where: `${String(entry.partition['kafka_topic'])}/${String(entry.partition['kafka_partition'])}`,
+        topic: String(entry.partition['kafka_topic']),
+        partition: Number(entry.partition['kafka_partition']),
+        offset: entry.offset === null ? 'none' : String(entry.offset['kafka_offset']),
+      }))
+      .sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
+    const width = Math.max(...rows.map((row) => row.where.length));
+    for (const row of rows) lines.push(`  ${row.where.padEnd(width)} → ${row.offset}`);
+  }
+  for (const entry of other) {
+    lines.push(`  partition ${JSON.stringify(entry.partition)}`);
+    lines.push(`    offset ${entry.offset === null ? 'none' : JSON.stringify(entry.offset)}`);
+  }
+  return lines;
 }
