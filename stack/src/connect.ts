@@ -373,8 +373,15 @@ export async function connectorOffsets(config: StackConfig, name: string): Promi
  * offsets, or a source's offsets in the offsets topic. Answers with Connect's message.
  */
 export async function resetConnectorOffsets(config: StackConfig, name: string): Promise<string> {
-  const { body } = await connectRequest<{ message?: string } | undefined>(config, 'DELETE', connectorPath(name, '/offsets'), [200]);
-  return body?.message ?? 'offsets reset';
+  // Right after STOPPED, a sink's stopped consumer may still be in its group and Connect refuses
+  // to alter the group's offsets: try again for a while before giving up.
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const { status, body } = await connectRequest<{ message?: string } | undefined>(config, 'DELETE', connectorPath(name, '/offsets'), [200, 400, 500]);
+    if (status === 200) return body?.message ?? 'offsets reset';
+    if (Date.now() > deadline) throw new StackError(CONNECT, `DELETE ${connectorPath(name, '/offsets')} failed: HTTP ${status}: ${connectErrorMessage(body)}`, logFileOf(config, CONNECT));
+    await sleep(1000);
+  }
 }
 
 /** Whether any connector or task in these statuses is FAILED. */
