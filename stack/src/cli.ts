@@ -23,6 +23,8 @@ const USAGE = `Usage: npm run stack -- <command>
 `;
 
 const log = (line: string) => console.log(line);
+// `npm run stack -- status | head`: the reader went away; stop quietly.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => process.exit(error.code === 'EPIPE' ? 0 : 1));
 
 async function start(config: StackConfig): Promise<void> {
   const started: string[] = [];

@@ -112,6 +112,17 @@ export async function startKafka(config: StackConfig, log: (line: string) => voi
   await waitUntilHealthy(config, KAFKA, () => brokerHealthy(config));
 }
 
+/** The cluster id of the running broker (KRaft), which changes when its storage is formatted anew. */
+export async function kafkaClusterId(config: StackConfig): Promise<string> {
+  const admin = createAdminKafka(config).admin();
+  await admin.connect();
+  try {
+    return (await admin.describeCluster()).clusterId;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /**
  * Creates every contract topic that is missing, with its partitions and configs, and brings
  * the configs of existing ones in line with the contract (a changed retention or segment size

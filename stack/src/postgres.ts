@@ -144,6 +144,37 @@ export async function ensurePostgres(config: StackConfig, log: (line: string) =>
   return started;
 }
 
+/** The tables Kafka Connect's sinks fill from topics: derived data, emptied when the cluster changes. */
+const SINK_TABLES = ['window_counts_1m', 'alerts'] as const;
+
+/**
+ * Makes the sink tables belong to the Kafka cluster `clusterId`. When they were filled from
+ * another cluster (whose topics are gone), they are emptied, since no replay could reproduce
+ * them: the sinks then fill them from this cluster's topics. The first time (no origin
+ * recorded), the cluster is only recorded. Answers with the cluster the rows came from, when it
+ * emptied them.
+ */
+export async function alignSinkTables(databaseUrl: string, clusterId: string): Promise<string | undefined> {
+  return withClient(databaseUrl, async (client) => {
+    await client.query('BEGIN');
+    try {
+      const recorded = (await client.query<{ kafka_cluster_id: string }>('SELECT kafka_cluster_id FROM sink_origin FOR UPDATE')).rows[0]?.kafka_cluster_id;
+      if (recorded !== clusterId) {
+        if (recorded !== undefined) await client.query(`TRUNCATE ${SINK_TABLES.join(', ')}`);
+        await client.query(
+          'INSERT INTO sink_origin (kafka_cluster_id) VALUES ($1) ON CONFLICT (singleton) DO UPDATE SET kafka_cluster_id = EXCLUDED.kafka_cluster_id, recorded_at = now()',
+          [clusterId],
+        );
+      }
+      await client.query('COMMIT');
+      return recorded !== undefined && recorded !== clusterId ? recorded : undefined;
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    }
+  });
+}
+
 export async function postgresHealthy(config: StackConfig): Promise<boolean> {
   await withClient(config.databaseUrl, (client) => client.query('SELECT 1'));
   return true;

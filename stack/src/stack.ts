@@ -3,8 +3,8 @@ import { apps, startApps } from './apps.ts';
 import type { StackConfig } from './config.ts';
 import { applyConnectors, CONNECT, connectHealthy, startConnect } from './connect.ts';
 import { install } from './install.ts';
-import { ensureTopics, KAFKA, startKafka } from './kafka.ts';
-import { ensurePostgres } from './postgres.ts';
+import { ensureTopics, KAFKA, kafkaClusterId, startKafka } from './kafka.ts';
+import { alignSinkTables, ensurePostgres } from './postgres.ts';
 import { POSTGRES } from './private-postgres.ts';
 import { ensureSchemaCompatibility, REGISTRY, startRegistry, waitForRegistry } from './registry.ts';
 import { runningPid, stopProcess, waitUntilHealthy } from './process.ts';
@@ -25,6 +25,7 @@ export async function up(config: StackConfig, log: Log, started: string[] = []):
   await startKafka(config, log, started);
   const topicChanges = await ensureTopics(config);
   if (topicChanges.length > 0) log(`kafka: ${topicChanges.join('; ')}`);
+  await alignSinks(config, log);
   await startRegistry(config, log, started);
   await ensureSchemaCompatibility(config);
   await startConnect(config, log, started);
@@ -41,10 +42,17 @@ export async function provision(config: StackConfig, log: Log): Promise<void> {
   await ensurePostgres(config, log);
   const topicChanges = await ensureTopics(config);
   if (topicChanges.length > 0) log(`kafka: ${topicChanges.join('; ')}`);
+  await alignSinks(config, log);
   await waitForRegistry(config);
   await ensureSchemaCompatibility(config);
   await waitUntilHealthy(config, CONNECT, () => connectHealthy(config));
   log(`connect: applied connectors ${(await applyConnectors(config)).join(', ')}`);
+}
+
+/** Empties the sink tables when they were filled from another Kafka cluster (see alignSinkTables). */
+async function alignSinks(config: StackConfig, log: Log): Promise<void> {
+  const previous = await alignSinkTables(config.databaseUrl, await kafkaClusterId(config));
+  if (previous) log(`postgres: emptied window_counts_1m and alerts: their rows came from Kafka cluster ${previous}, whose topics are gone; the sinks refill them from this cluster's`);
 }
 
 export async function upWithApps(config: StackConfig, log: Log, started: string[] = []): Promise<string[]> {
@@ -74,5 +82,5 @@ export function status(config: StackConfig): Array<{ name: string; pid: number |
 export async function reset(config: StackConfig, log: Log): Promise<void> {
   await down(config, log);
   rmSync(config.paths.data, { recursive: true, force: true });
-  log(`deleted ${config.paths.data}; Postgres tables and registry schemas are kept (drop database iot / iot_registry to clear them)`);
+  log(`deleted ${config.paths.data}; registry schemas and the devices table are kept (drop database iot / iot_registry to clear them); the next up empties the sink tables, which mirrored the deleted topics`);
 }
