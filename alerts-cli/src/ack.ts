@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { userInfo } from 'node:os';
-import { ALERT_ACKS_TOPIC, AVRO_SCHEMAS, parseAlertId, SENSOR_READINGS_TOPIC, type AlertAck } from '@iot/contracts';
+import { parseAlertId, type AlertAck } from '@iot/contracts';
 import { Partitioners } from 'kafkajs';
-import { createKafka, createLogger, createRegistry, registerSchema } from '@iot/runtime';
+import { createAlertAckWriter, createKafka, createLogger, createRegistry } from '@iot/runtime';
 import type { AlertsCliConfig } from './config.ts';
 import { UsageError } from './filter.ts';
 
@@ -30,27 +30,22 @@ export function parseAckArgs(argv: readonly string[]): AckOptions {
 }
 
 /**
- * Writes the acknowledgement to iot.alert-acks. The key is the sensorId encoded exactly as on
- * iot.sensor-readings (same schema id, same bytes), so the murmur2 partitioner puts it in the
- * partition number of the sensor's readings: the processor task holding the alert gets it.
+ * Writes the acknowledgement to iot.alert-acks (createAlertAckWriter: the key is the sensorId
+ * encoded exactly as on iot.sensor-readings, so the ack reaches the partition number of the
+ * sensor's readings, where the processor task holding the alert gets it).
  */
 export async function sendAck(config: AlertsCliConfig, options: AckOptions): Promise<{ partition: number; offset: string }> {
   const kafka = createKafka('iot-alerts-cli', config.KAFKA_BROKERS, createLogger('alerts-cli', 'silent'));
   const registry = createRegistry(config.SCHEMA_REGISTRY_URL);
-  const keyId = await registerSchema(config.SCHEMA_REGISTRY_URL, SENSOR_READINGS_TOPIC, 'key', AVRO_SCHEMAS.sensorIdKey);
-  const valueId = await registerSchema(config.SCHEMA_REGISTRY_URL, ALERT_ACKS_TOPIC, 'value', AVRO_SCHEMAS.alertAck);
-  const ack: AlertAck = { alertId: options.alertId, acknowledgedBy: options.by, requestedAt: Date.now() };
   // Bounded retries (about half a minute), unlike the services' producers: a one-shot command
   // must fail with kafkajs's error when the broker is away, not wait for it forever.
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner, retry: { retries: 5 } });
+  const writeAck = createAlertAckWriter(producer, registry, config.SCHEMA_REGISTRY_URL);
+  await writeAck.registerSchemas(); // before touching Kafka: a registry problem is reported first
+  const ack: AlertAck = { alertId: options.alertId, acknowledgedBy: options.by, requestedAt: Date.now() };
   await producer.connect();
   try {
-    const [sent] = await producer.send({
-      topic: ALERT_ACKS_TOPIC,
-      acks: -1,
-      messages: [{ key: await registry.encode(keyId, options.sensorId), value: await registry.encode(valueId, ack) }],
-    });
-    return { partition: sent!.partition, offset: sent!.baseOffset ?? '' };
+    return await writeAck({ ...ack, sensorId: options.sensorId });
   } finally {
     await producer.disconnect();
   }

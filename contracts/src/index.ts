@@ -34,3 +34,11 @@ export {
 export { PORTS } from './ports.ts';
 export { DEFAULT_ALERT_RULES, type TypeLimits } from './alert-defaults.ts';
 export { parseDeviceRow, type Device } from './devices.ts';
+export {
+  invalidReading,
+  MAX_READING_CLOCK_SKEW_MS,
+  EARLIEST_READING_TIMESTAMP_MS,
+  type ReadingRejection,
+  type ReadingRejectionKind,
+} from './reading-validation.ts';
+export { LOCAL_GATEWAY_TOKEN, MIN_GATEWAY_TOKEN_LENGTH } from './gateway-auth.ts';

@@ -1,78 +1,152 @@
-import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
+import pg from 'pg';
 import { Gauge } from 'prom-client';
-import { WINDOW_COUNTS_TOPIC, type WindowCount } from '@iot/contracts';
+import {
+  ALERTS_TOPIC,
+  SENSOR_READINGS_TOPIC,
+  WINDOW_COUNTS_TOPIC,
+  type Alert,
+  type AlertKey,
+  type SensorReading,
+  type WindowCount,
+  type WindowCountKey,
+  parseAlertId,
+} from '@iot/contracts';
 import { loadPipelineProto, type PipelineServiceHandlers } from '@iot/contracts/grpc';
-import { CatchUp, createKafka, createLogger, createMetrics, createRegistry, exitOnStartFailure, onShutdown, serveMetrics } from '@iot/runtime';
+import { createAlertAckWriter, createKafka, createLogger, createMetrics, createRegistry, exitOnStartFailure, onShutdown, serveMetrics } from '@iot/runtime';
+import { withAuth } from './auth.ts';
 import { loadConfig } from './config.ts';
-import { WindowCountStore } from './window-count-store.ts';
-import { streamWindowCounts } from './window-counts.stream.ts';
+import { createReadingSender, ingestReadingsHandler } from './ingest-readings.ts';
+import { addReflection } from './reflection.ts';
+import { serverCredentials } from './server-credentials.ts';
+import { alertKey, alertsFilter, alertsSpec } from './streams/alerts.ts';
+import { readingsFilter, readingsSpec } from './streams/readings.ts';
+import { validated } from './streams/request-filters.ts';
+import { serveSubscription } from './streams/subscription.ts';
+import { windowCountsFilter, windowCountsSpec, windowKey } from './streams/window-counts.ts';
+import { followTopic } from './topic-feed.ts';
+import { ackAlertHandler } from './unary/ack-alert.ts';
+import { getWindowCountsHandler } from './unary/get-window-counts.ts';
+import { listSensorsHandler } from './unary/list-sensors.ts';
 
 const logger = createLogger('grpc-gateway');
 const SERVICE_NAME = 'iot.v1.PipelineService';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  const credentials = serverCredentials({ certFile: config.GATEWAY_TLS_CERT_FILE, keyFile: config.GATEWAY_TLS_KEY_FILE });
   const metrics = createMetrics('grpc-gateway');
-  const store = new WindowCountStore(config.SNAPSHOT_MINUTES * 60_000);
-  new Gauge({ name: 'gateway_subscribers', help: 'Open StreamWindowCounts calls', registers: [metrics], collect() { this.set(store.subscriberCount); } });
-  new Gauge({ name: 'gateway_window_counts_held', help: 'Windows held for snapshots', registers: [metrics], collect() { this.set(store.size); } });
-
-  // Materialize the compacted topic (read_committed) from the beginning; this instance's own
-  // group, never committed, so every start rebuilds the same state.
   const registry = createRegistry(config.SCHEMA_REGISTRY_URL);
   const kafka = createKafka('iot-grpc-gateway', config.KAFKA_BROKERS, logger);
-  const admin = kafka.admin();
-  await admin.connect();
-  const endOffsets = await admin.fetchTopicOffsets(WINDOW_COUNTS_TOPIC);
-  await admin.disconnect();
-  const catchUp = new CatchUp(endOffsets.map(({ partition, low, high }) => ({ partition, low: Number(low), high: Number(high) })));
-  const consumer = kafka.consumer({ groupId: `iot-grpc-gateway-${randomUUID()}` });
-  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => catchUp.consumed(payload.partition, Number(payload.lastOffset), Number(payload.offsetLag)));
-  await consumer.connect();
-  await consumer.subscribe({ topic: WINDOW_COUNTS_TOPIC, fromBeginning: true });
-  await consumer.run({
-    autoCommit: false,
-    eachMessage: async ({ topic, partition, message }) => {
-      if (!message.value) return; // tombstone: nothing to show
-      try {
-        const value = (await registry.decode(message.value)) as WindowCount;
-        store.apply(value, { topic, partition, offset: Number(message.offset) });
-      } catch (error) {
-        logger.warn({ err: error, partition, offset: message.offset }, 'skipping undecodable window count');
-      }
+  const resumeBuffer = config.RESUME_BUFFER_RECORDS;
+
+  // The topics' state, materialized (read_committed) so that a snapshot never reads Kafka from the start.
+  const windowFeed = await followTopic<WindowCount>({
+    kafka, topic: WINDOW_COUNTS_TOPIC, from: 'beginning', resumeBuffer, logger,
+    decode: async (message) => {
+      if (!message.key) return undefined;
+      const key = (await registry.decode(message.key)) as WindowCountKey;
+      return { key: windowKey(key.sensorId, key.windowStart), value: message.value ? ((await registry.decode(message.value)) as WindowCount) : null };
     },
   });
-  const evictTimer = setInterval(() => store.evict(), 60_000);
+  const alertFeed = await followTopic<Alert>({
+    kafka, topic: ALERTS_TOPIC, from: 'beginning', resumeBuffer, logger,
+    decode: async (message) => {
+      if (!message.key) return undefined;
+      const key = (await registry.decode(message.key)) as AlertKey;
+      return { key: alertKey(key.sensorId, key.rule), value: message.value ? ((await registry.decode(message.value)) as Alert) : null };
+    },
+  });
+  const readingFeed = await followTopic<SensorReading>({
+    kafka, topic: SENSOR_READINGS_TOPIC, from: { lastMs: config.READINGS_LOOKBACK_MINUTES * 60_000 }, resumeBuffer, logger,
+    // Bad records are the stream processor's to dead-letter; here they are skipped (and logged).
+    decode: async (message) => {
+      if (!message.value) return undefined;
+      const reading = (await registry.decode(message.value)) as SensorReading;
+      return { key: reading.sensorId, value: reading };
+    },
+  });
+  const feeds = [windowFeed, alertFeed, readingFeed];
+  const ready = Promise.all(feeds.map((feed) => feed.ready));
+  const snapshotMs = config.SNAPSHOT_MINUTES * 60_000;
+  const evictTimer = setInterval(() => windowFeed.state.evict((value) => value.windowEnd < Date.now() - snapshotMs), 60_000);
 
-  const server = new grpc.Server({ 'grpc.keepalive_time_ms': 30_000, 'grpc.keepalive_timeout_ms': 10_000 });
-  const proto = loadPipelineProto(grpc);
-  const handlers: PipelineServiceHandlers = {
-    // Calls that arrive while the store is still catching up wait for it: their snapshot must be whole.
-    StreamWindowCounts: (call) => void catchUp.ready.then(() => streamWindowCounts(call, store, logger)),
+  new Gauge({ name: 'gateway_subscribers', help: 'Open server-streaming calls, by topic', labelNames: ['topic'], registers: [metrics], collect() {
+    for (const feed of feeds) this.set({ topic: feed.state.topic }, feed.state.subscriberCount);
+  } });
+  new Gauge({ name: 'gateway_records_held', help: 'Latest values held for snapshots, by topic', labelNames: ['topic'], registers: [metrics], collect() {
+    for (const feed of feeds) this.set({ topic: feed.state.topic }, feed.state.size);
+  } });
+
+  const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 10 });
+  pool.on('error', (error) => logger.warn({ err: error }, 'idle Postgres connection failed'));
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: 5 } });
+  await producer.connect();
+  const writeAck = createAlertAckWriter(producer, registry, config.SCHEMA_REGISTRY_URL);
+  const readingSender = createReadingSender(kafka, registry, config.SCHEMA_REGISTRY_URL);
+
+  const limits = { queueLimit: config.STREAM_QUEUE_LIMIT, heartbeatMs: config.HEARTBEAT_INTERVAL_MS };
+  const openAlerts = (sensorId: string) => {
+    let count = 0;
+    for (const record of alertFeed.state.values()) if (record.value?.sensorId === sensorId && record.value.state !== 'CLEARED') count += 1;
+    return count;
   };
-  server.addService(proto.iot.v1.PipelineService.service, handlers);
+  // Streams wait until the feeds have caught up: a snapshot must be whole.
+  const handlers: PipelineServiceHandlers = {
+    StreamWindowCounts: (call) => void ready.then(() => {
+      const filter = validated(call, () => windowCountsFilter(call.request, config.SNAPSHOT_MINUTES));
+      if (filter) serveSubscription(call, windowCountsSpec(windowFeed.state, filter), call.request.resumeCursor, limits, logger);
+    }),
+    StreamAlerts: (call) => void ready.then(() => {
+      const filter = validated(call, () => alertsFilter(call.request));
+      if (filter) serveSubscription(call, alertsSpec(alertFeed.state, filter), call.request.resumeCursor, limits, logger);
+    }),
+    StreamReadings: (call) => void ready.then(() => {
+      const filter = validated(call, () => readingsFilter(call.request));
+      if (filter) serveSubscription(call, readingsSpec(readingFeed.state, filter), call.request.resumeCursor, limits, logger);
+    }),
+    ListSensors: listSensorsHandler({ pool, latestReading: (sensorId) => readingFeed.state.get(sensorId)?.value ?? undefined, openAlertCount: openAlerts, logger }),
+    GetWindowCounts: getWindowCountsHandler({ pool, logger }),
+    AckAlert: ackAlertHandler({
+      currentAlert: (alertId) => {
+        const id = parseAlertId(alertId);
+        const alert = id && alertFeed.state.get(alertKey(id.sensorId, id.rule))?.value;
+        return alert?.alertId === alertId ? alert : undefined;
+      },
+      writeAck,
+      logger,
+    }),
+    IngestReadings: ingestReadingsHandler({ send: (readings) => readingSender.send(readings), logger, metrics }),
+  };
+
+  const server = new grpc.Server({ 'grpc.keepalive_time_ms': 30_000, 'grpc.keepalive_timeout_ms': 10_000, 'grpc.keepalive_permit_without_calls': 1 });
+  const proto = loadPipelineProto(grpc);
+  server.addService(proto.iot.v1.PipelineService.service, withAuth(handlers, config.GATEWAY_TOKENS, logger));
   const health = new HealthImplementation({ '': 'NOT_SERVING', [SERVICE_NAME]: 'NOT_SERVING' });
   health.addToServer(server);
-  void catchUp.ready.then(() => {
+  addReflection(server);
+  void ready.then(() => {
     health.setStatus('', 'SERVING');
     health.setStatus(SERVICE_NAME, 'SERVING');
-    logger.info({ windows: store.size }, 'caught up with the window-count topic: serving');
+    logger.info({ windows: windowFeed.state.size, alerts: alertFeed.state.size, sensorsWithReadings: readingFeed.state.size }, 'caught up with the topics: serving');
   });
   const address = `${config.GATEWAY_HOST}:${config.GATEWAY_PORT}`;
   await new Promise<void>((resolve, reject) =>
-    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (error) => (error ? reject(new Error(`cannot listen on ${address}: ${error.message}`)) : resolve())),
+    server.bindAsync(address, credentials, (error) => (error ? reject(new Error(`cannot listen on ${address}: ${error.message}`)) : resolve())),
   );
   const metricsServer = await serveMetrics(metrics, config.METRICS_PORT);
-  logger.info({ address }, 'gRPC gateway listening');
+  logger.info({ address, tls: Boolean(config.GATEWAY_TLS_CERT_FILE) }, 'gRPC gateway listening');
 
   onShutdown(logger, async () => {
     health.setStatus('', 'NOT_SERVING');
     health.setStatus(SERVICE_NAME, 'NOT_SERVING');
     clearInterval(evictTimer);
     await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
-    await consumer.disconnect();
+    await Promise.all(feeds.map((feed) => feed.stop()));
+    await readingSender.close();
+    await producer.disconnect();
+    await pool.end();
     metricsServer?.close();
   });
 }

@@ -1,6 +1,6 @@
 import type { KafkaMessage } from 'kafkajs';
 import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { parseAlertId, parseDeviceRow, type AlertAck, type AlertRule, type Device, type SensorReading } from '@iot/contracts';
+import { invalidReading, parseAlertId, parseDeviceRow, type AlertAck, type AlertRule, type Device, type ReadingRejectionKind, type SensorReading } from '@iot/contracts';
 
 /** Why a record cannot be processed: a fixed category (a metric label and the `dlq.kind` header). */
 export type RejectionKind =
@@ -10,9 +10,8 @@ export type RejectionKind =
   | 'unknown-schema'
   | 'undecodable'
   | 'key-mismatch'
-  | 'invalid-field'
-  | 'invalid-value'
-  | 'invalid-timestamp';
+  // invalid-field, invalid-value, invalid-timestamp: the shared reading checks (`invalidReading`).
+  | ReadingRejectionKind;
 
 export interface Rejection {
   readonly kind: RejectionKind;
@@ -23,8 +22,6 @@ export interface Rejection {
 type Rejected = { ok: false; rejection: Rejection };
 export type Decoded = { ok: true; reading: SensorReading } | Rejected;
 
-const MAX_CLOCK_SKEW_MS = 24 * 3600 * 1000;
-const EARLIEST = Date.UTC(2000, 0, 1);
 const MAGIC_BYTE = 0;
 
 const reject = (kind: RejectionKind, reason: string): Rejected => ({ ok: false, rejection: { kind, reason } });
@@ -33,8 +30,9 @@ const reject = (kind: RejectionKind, reason: string): Rejected => ({ ok: false, 
  * Turns a record of iot.sensor-readings into a reading, or says exactly why it cannot be one:
  * Confluent framing (magic byte 0, 4-byte schema id), a schema the registry knows, Avro that
  * decodes, a key equal to the reading's sensorId (else the sensor's state would be split over
- * partitions), and the field checks of `invalidReading`. Throws only when the registry cannot
- * be asked, which is not the record's fault.
+ * partitions), and the field checks of `invalidReading` (from @iot/contracts: the gRPC gateway
+ * applies the same ones). Throws only when the registry cannot be asked, which is not the
+ * record's fault.
  */
 export async function decodeReading(registry: SchemaRegistry, message: KafkaMessage, now: number): Promise<Decoded> {
   const framed = await decodeFramed(registry, message);
@@ -87,22 +85,6 @@ async function unknownSchema(registry: SchemaRegistry, bytes: Buffer, part: 'key
 function framingProblem(bytes: Buffer, part: 'key' | 'value'): Rejection | undefined {
   if (bytes.length < 5) return { kind: 'undecodable', reason: `${part} is ${bytes.length} bytes, too short for a schema registry frame (magic byte + 4-byte schema id)` };
   if (bytes[0] !== MAGIC_BYTE) return { kind: 'bad-magic-byte', reason: `${part} starts with byte 0x${bytes[0]!.toString(16).padStart(2, '0')}, not the schema registry magic byte 0x00` };
-  return undefined;
-}
-
-/** Checks a decoded reading beyond what Avro guarantees (a value decoded with another record schema, NaN, absurd times). */
-export function invalidReading(reading: SensorReading, now: number): Rejection | undefined {
-  if (reading === null || typeof reading !== 'object') return { kind: 'invalid-field', reason: 'value is not a SensorReading record' };
-  for (const field of ['sensorId', 'sensorType', 'siteId', 'unit'] as const) {
-    if (typeof reading[field] !== 'string') return { kind: 'invalid-field', reason: `${field} is missing: not a SensorReading (decoded with another schema?)` };
-  }
-  for (const field of ['sensorId', 'sensorType', 'siteId'] as const) {
-    if (reading[field].trim() === '') return { kind: 'invalid-field', reason: `${field} is empty` };
-  }
-  if (typeof reading.value !== 'number' || !Number.isFinite(reading.value)) return { kind: 'invalid-value', reason: `value is not a finite number (${reading.value})` };
-  if (typeof reading.timestamp !== 'number' || !Number.isSafeInteger(reading.timestamp)) return { kind: 'invalid-timestamp', reason: `timestamp ${reading.timestamp} is not an integer` };
-  if (reading.timestamp < EARLIEST) return { kind: 'invalid-timestamp', reason: `timestamp ${reading.timestamp} is before 2000-01-01` };
-  if (reading.timestamp > now + MAX_CLOCK_SKEW_MS) return { kind: 'invalid-timestamp', reason: `timestamp ${new Date(reading.timestamp).toISOString()} is more than a day in the future` };
   return undefined;
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LOCAL_GATEWAY_TOKEN } from '@iot/contracts/grpc';
 
 /**
  * The dashboard's server-side settings, parsed from the environment once (on first use, so that
@@ -8,6 +9,8 @@ import { z } from 'zod';
 export interface DashboardConfig {
   /** host:port of the gRPC gateway (PipelineService). */
   readonly gatewayAddress: string;
+  /** Bearer token for the gateway (GATEWAY_TOKEN; default: the local stack's). Server-side only. */
+  readonly gatewayToken: string;
 }
 
 const DEFAULT_GATEWAY_ADDRESS = '127.0.0.1:50051';
@@ -31,6 +34,10 @@ const envSchema = z.object({
     .optional()
     .transform((value) => (value === undefined || value.trim() === '' ? DEFAULT_GATEWAY_ADDRESS : value))
     .pipe(hostPort),
+  GATEWAY_TOKEN: z
+    .string()
+    .optional()
+    .transform((value) => (value === undefined || value.trim() === '' ? LOCAL_GATEWAY_TOKEN : value.trim())),
 });
 
 export class ConfigError extends Error {
@@ -47,7 +54,7 @@ export function parseDashboardConfig(env: Record<string, string | undefined>): D
     });
     throw new ConfigError(`Invalid dashboard configuration: ${problems.join('; ')}`);
   }
-  return Object.freeze({ gatewayAddress: result.data.GATEWAY_ADDRESS });
+  return Object.freeze({ gatewayAddress: result.data.GATEWAY_ADDRESS, gatewayToken: result.data.GATEWAY_TOKEN });
 }
 
 let cached: DashboardConfig | undefined;

@@ -28,5 +28,12 @@ export type WindowCountsCall = grpc.ClientReadableStream<WindowCountEvent__Outpu
 
 /** Opens PipelineService.StreamWindowCounts: a snapshot of current windows, then every change. */
 export function streamWindowCounts(request: StreamWindowCountsRequest): WindowCountsCall {
-  return pipelineClient().StreamWindowCounts(request);
+  return pipelineClient().StreamWindowCounts(request, authMetadata());
+}
+
+/** The gateway's bearer token, which never leaves this server. */
+function authMetadata(): grpc.Metadata {
+  const metadata = new grpc.Metadata();
+  metadata.set('authorization', `Bearer ${dashboardConfig().gatewayToken}`);
+  return metadata;
 }

@@ -4,3 +4,4 @@ export { createKafka, createRegistry, registerSchema, connectIdempotentProducer 
 export { createMetrics, serveMetrics } from './metrics.ts';
 export { onShutdown, exitOnStartFailure } from './shutdown.ts';
 export { CatchUp } from './catch-up.ts';
+export { createAlertAckWriter, type AlertAckWriter, type AlertAckRequest, type AlertAckPosition } from './alert-acks.ts';

@@ -3,7 +3,7 @@
 import type { Long } from '@grpc/proto-loader';
 
 /**
- * Where a message came from in Kafka.
+ * Where a record is in Kafka.
  */
 export interface StreamPosition {
   'topic'?: (string);
@@ -12,7 +12,7 @@ export interface StreamPosition {
 }
 
 /**
- * Where a message came from in Kafka.
+ * Where a record is in Kafka.
  */
 export interface StreamPosition__Output {
   'topic': (string);

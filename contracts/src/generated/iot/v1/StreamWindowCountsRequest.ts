@@ -10,6 +10,14 @@ export interface StreamWindowCountsRequest {
    * Only closed windows (final = true); otherwise every update too.
    */
   'finalsOnly'?: (boolean);
+  /**
+   * How many minutes of windows the snapshot holds (windows that ended that recently); 0: 60.
+   */
+  'snapshotMinutes'?: (number);
+  /**
+   * The `cursor` of the last event received on an earlier call: continue there, no snapshot.
+   */
+  'resumeCursor'?: (string);
 }
 
 export interface StreamWindowCountsRequest__Output {
@@ -21,4 +29,12 @@ export interface StreamWindowCountsRequest__Output {
    * Only closed windows (final = true); otherwise every update too.
    */
   'finalsOnly': (boolean);
+  /**
+   * How many minutes of windows the snapshot holds (windows that ended that recently); 0: 60.
+   */
+  'snapshotMinutes': (number);
+  /**
+   * The `cursor` of the last event received on an earlier call: continue there, no snapshot.
+   */
+  'resumeCursor': (string);
 }
