@@ -23,7 +23,7 @@ import { serverCredentials } from './server-credentials.ts';
 import { alertKey, alertsFilter, alertsSpec } from './streams/alerts.ts';
 import { readingsFilter, readingsSpec } from './streams/readings.ts';
 import { validated } from './streams/request-filters.ts';
-import { serveSubscription } from './streams/subscription.ts';
+import { largestQueue, serveSubscription } from './streams/subscription.ts';
 import { windowCountsFilter, windowCountsSpec, windowKey } from './streams/window-counts.ts';
 import { followTopic } from './topic-feed.ts';
 import { ackAlertHandler } from './unary/ack-alert.ts';
@@ -74,6 +74,9 @@ async function main(): Promise<void> {
 
   new Gauge({ name: 'gateway_subscribers', help: 'Open server-streaming calls, by topic', labelNames: ['topic'], registers: [metrics], collect() {
     for (const feed of feeds) this.set({ topic: feed.state.topic }, feed.state.subscriberCount);
+  } });
+  new Gauge({ name: 'gateway_subscriber_queue_largest', help: 'Messages waiting for the slowest subscriber (window counts: one per window at most)', registers: [metrics], collect() {
+    this.set(largestQueue());
   } });
   new Gauge({ name: 'gateway_records_held', help: 'Latest values held for snapshots, by topic', labelNames: ['topic'], registers: [metrics], collect() {
     for (const feed of feeds) this.set({ topic: feed.state.topic }, feed.state.size);

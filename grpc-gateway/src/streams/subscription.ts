@@ -3,6 +3,16 @@ import type { Logger } from '@iot/runtime';
 import { CursorError, decodeCursor } from './cursor.ts';
 import type { TopicRecord, TopicState } from './topic-state.ts';
 
+/** The waiting queues of every open subscription, for the gateway_subscriber_queue_largest gauge. */
+const openQueues = new Set<Map<unknown, unknown>>();
+
+/** The longest queue any subscriber has now: how far the slowest client is behind. */
+export function largestQueue(): number {
+  let largest = 0;
+  for (const queue of openQueues) largest = Math.max(largest, queue.size);
+  return largest;
+}
+
 /** How one server-streaming method turns a topic's records into its messages. */
 export interface StreamSpec<V, E> {
   readonly state: TopicState<V>;
@@ -54,6 +64,7 @@ export function serveSubscription<V, E>(
   }
 
   const queue = new Map<string | number, E>();
+  openQueues.add(queue);
   let waitingForDrain = false;
   let lastWriteAt = Date.now();
   let ended = false;
@@ -96,6 +107,7 @@ export function serveSubscription<V, E>(
   if (resumeFrom) {
     const resumed = state.resumeAndSubscribe(resumeFrom, onRecord);
     if (!resumed.ok) {
+      openQueues.delete(queue);
       call.emit('error', { code: status.OUT_OF_RANGE, details: `resume_cursor cannot be served: ${resumed.reason}; subscribe again without it` });
       return;
     }
@@ -128,6 +140,7 @@ export function serveSubscription<V, E>(
     clearInterval(heartbeat);
     unsubscribe();
     queue.clear();
+    openQueues.delete(queue);
   }
   call.on('cancelled', leave);
   call.on('close', leave);
