@@ -34,7 +34,9 @@ export async function followTopic<V>(options: TopicFeedOptions<V>): Promise<Topi
   let state: TopicState<V>;
   let catchUp: CatchUp;
   try {
-    const ends = await admin.fetchTopicOffsets(topic);
+    const ends = await admin.fetchTopicOffsets(topic).catch((error: unknown) => {
+      throw new Error(`cannot read the end offsets of ${topic} (was the stack provisioned?): ${(error as Error).message}`);
+    });
     let first = new Map(ends.map(({ partition, low }) => [partition, Number(low)]));
     if (options.from !== 'beginning') {
       const since = await admin.fetchTopicOffsetsByTimestamp(topic, Date.now() - options.from.lastMs);

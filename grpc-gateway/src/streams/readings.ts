@@ -4,6 +4,7 @@ import { listFilter, passes } from './request-filters.ts';
 import type { StreamSpec } from './subscription.ts';
 import type { TopicState } from './topic-state.ts';
 
+/** An Avro reading as the proto SensorReading. */
 export function toReadingMessage(reading: SensorReading): SensorReadingMessage {
   return { sensorId: reading.sensorId, sensorType: reading.sensorType, siteId: reading.siteId, timestampMs: reading.timestamp, value: reading.value, unit: reading.unit };
 }

@@ -1,6 +1,7 @@
 import type { WindowCount } from '@iot/contracts';
 import type { StreamWindowCountsRequest__Output, WindowCountEvent } from '@iot/contracts/grpc';
-import { InvalidRequestError, listFilter, passes } from './request-filters.ts';
+import { invalidArgument } from '../grpc-errors.ts';
+import { listFilter, passes } from './request-filters.ts';
 import type { StreamSpec } from './subscription.ts';
 import type { TopicRecord, TopicState } from './topic-state.ts';
 
@@ -10,7 +11,7 @@ export const windowKey = (sensorId: string, windowStart: number) => `${sensorId}
 /** Checks a StreamWindowCounts request against the minutes the gateway holds. */
 export function windowCountsFilter(request: StreamWindowCountsRequest__Output, heldMinutes: number) {
   if (request.snapshotMinutes < 0 || request.snapshotMinutes > heldMinutes) {
-    throw new InvalidRequestError(`snapshot_minutes: 0 to ${heldMinutes} (the gateway holds ${heldMinutes} minutes), got ${request.snapshotMinutes}`);
+    throw invalidArgument('snapshot_minutes', `0 to ${heldMinutes} (the gateway holds ${heldMinutes} minutes), got ${request.snapshotMinutes}`);
   }
   return {
     sensorIds: listFilter('sensor_ids', request.sensorIds),

@@ -5,7 +5,7 @@ import type { Alert, AlertAck } from '@iot/contracts';
 import { loadPipelineProto, type AckAlertRequest__Output, type AckAlertResponse, type AckAlertResponse__Output } from '@iot/contracts/grpc';
 import type { Logger } from '@iot/runtime';
 import { ackAlertHandler, validateAckAlert, type AckAlertDeps } from './ack-alert.ts';
-import { RpcError } from './grpc-errors.ts';
+import { RpcError } from '../grpc-errors.ts';
 
 const ALERT_ID = 'plant-a-temperature-1/RANGE/1795434132889';
 const alert = (fields: Partial<Alert> = {}): Alert => ({

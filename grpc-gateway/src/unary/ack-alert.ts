@@ -2,7 +2,7 @@ import { status } from '@grpc/grpc-js';
 import { ALERT_ACKS_TOPIC, parseAlertId, type Alert, type AlertAck } from '@iot/contracts';
 import type { AckAlertRequest__Output, AckAlertResponse, PipelineServiceHandlers } from '@iot/contracts/grpc';
 import type { Logger } from '@iot/runtime';
-import { invalidArgument, RpcError, unaryHandler } from './grpc-errors.ts';
+import { invalidArgument, RpcError, unaryHandler } from '../grpc-errors.ts';
 
 export const MAX_ACKNOWLEDGED_BY = 100;
 

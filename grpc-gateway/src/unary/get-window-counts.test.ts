@@ -3,26 +3,12 @@ import { after, before, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import pg from 'pg';
 import type { GetWindowCountsRequest__Output, GetWindowCountsResponse, WindowCountMessage } from '@iot/contracts/grpc';
-import type { Logger } from '@iot/runtime';
-import { RpcError } from './grpc-errors.ts';
+import { RpcError } from '../grpc-errors.ts';
 import {
   decodePageToken, encodePageToken, getWindowCountsHandler, MAX_RANGE_MS, toWindowCount, validateGetWindowCounts, type GetWindowCountsDeps, type WindowCountRow,
 } from './get-window-counts.ts';
+import { DATABASE_URL, noPool, postgresUnreachable, silentLogger } from '../test-support.ts';
 
-const DATABASE_URL = 'postgres://iot:iot@127.0.0.1:5432/iot';
-const dbDown = await (async () => {
-  const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.end();
-    return false;
-  } catch (error) {
-    return `Postgres at ${DATABASE_URL} is not reachable (${(error as Error).message})`;
-  }
-})();
-
-const silent = { error() {}, warn() {}, info() {}, debug() {} } as unknown as Logger;
-const noPool = new Proxy({}, { get: () => assert.fail('the database must not be touched') }) as pg.Pool;
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0); // a minute boundary
 const MIN = 60_000;
@@ -65,7 +51,7 @@ test('validation: each wrong field is INVALID_ARGUMENT naming it; the database i
   ];
   for (const [fields, message] of cases) {
     assert.throws(() => validateGetWindowCounts(request(fields)), invalid(message), JSON.stringify(fields));
-    const { error } = await invoke({ pool: noPool, logger: silent }, request(fields));
+    const { error } = await invoke({ pool: noPool, logger: silentLogger }, request(fields));
     assert.equal(error?.code, grpc.status.INVALID_ARGUMENT);
     assert.match(error?.details ?? '', message);
   }
@@ -136,7 +122,7 @@ test('row to WindowCount: bigint count as a number, times in ms, NULL event time
 });
 
 test('a call whose deadline has passed is DEADLINE_EXCEEDED before any query', async () => {
-  const { error } = await invoke({ pool: noPool, logger: silent }, request(), new Date(Date.now() - 1));
+  const { error } = await invoke({ pool: noPool, logger: silentLogger }, request(), new Date(Date.now() - 1));
   assert.equal(error?.code, grpc.status.DEADLINE_EXCEEDED);
 });
 
@@ -149,7 +135,7 @@ let pool: pg.Pool;
 /** Minutes (from T0) of the final windows of s-1 inside [T0, T0 + 60 min). */
 const FINAL_MINUTES = [0, 1, 2, 5, 6, 9, 10, 30, 59];
 before(async () => {
-  if (dbDown) return;
+  if (postgresUnreachable) return;
   pool = new pg.Pool({ connectionString: DATABASE_URL, max: 1, idleTimeoutMillis: 0 });
   await pool.query('CREATE TEMP TABLE window_counts_1m (LIKE public.window_counts_1m INCLUDING ALL)');
   const insert = (sensorId: string, minute: number, final: boolean, eventTimes = true) =>
@@ -175,7 +161,7 @@ async function allPages(pageSize: number): Promise<{ pages: WindowCountMessage[]
   const tokens: string[] = [];
   let pageToken = '';
   do {
-    const { error, value } = await invoke({ pool, logger: silent }, request({ pageSize, pageToken }), Date.now() + 10_000);
+    const { error, value } = await invoke({ pool, logger: silentLogger }, request({ pageSize, pageToken }), Date.now() + 10_000);
     assert.equal(error, null, JSON.stringify(error));
     pages.push(value!.windowCounts!);
     pageToken = value!.nextPageToken!;
@@ -185,8 +171,8 @@ async function allPages(pageSize: number): Promise<{ pages: WindowCountMessage[]
   return { pages, tokens };
 }
 
-test('GetWindowCounts: closed windows of the sensor in [from, to), oldest first, mapped from the row', { skip: dbDown }, async () => {
-  const { error, value } = await invoke({ pool, logger: silent }, request(), Date.now() + 10_000);
+test('GetWindowCounts: closed windows of the sensor in [from, to), oldest first, mapped from the row', { skip: postgresUnreachable }, async () => {
+  const { error, value } = await invoke({ pool, logger: silentLogger }, request(), Date.now() + 10_000);
   assert.equal(error, null);
   assert.deepEqual(value!.windowCounts!.map((w) => (Number(w.windowStartMs) - T0) / MIN), FINAL_MINUTES);
   assert.equal(value!.nextPageToken, '', 'everything fits in the default page: no next page');
@@ -199,7 +185,7 @@ test('GetWindowCounts: closed windows of the sensor in [from, to), oldest first,
   assert.deepEqual([two.firstEventTimeMs, two.lastEventTimeMs], [0, 0], 'NULL event times: 0');
 });
 
-test('GetWindowCounts: keyset pages of page_size cover every window once; the last page has no token', { skip: dbDown }, async () => {
+test('GetWindowCounts: keyset pages of page_size cover every window once; the last page has no token', { skip: postgresUnreachable }, async () => {
   for (const pageSize of [1, 2, 3, 4, 9, 10]) {
     const { pages, tokens } = await allPages(pageSize);
     const starts = pages.flat().map((w) => (Number(w.windowStartMs) - T0) / MIN);
@@ -212,30 +198,30 @@ test('GetWindowCounts: keyset pages of page_size cover every window once; the la
   }
 });
 
-test('GetWindowCounts: a page continues after the last window returned, even when rows were added before it meanwhile', { skip: dbDown }, async () => {
-  const first = await invoke({ pool, logger: silent }, request({ pageSize: 3 }));
+test('GetWindowCounts: a page continues after the last window returned, even when rows were added before it meanwhile', { skip: postgresUnreachable }, async () => {
+  const first = await invoke({ pool, logger: silentLogger }, request({ pageSize: 3 }));
   assert.deepEqual(first.value!.windowCounts!.map((w) => (Number(w.windowStartMs) - T0) / MIN), [0, 1, 2]);
   await pool.query('UPDATE window_counts_1m SET final = true WHERE sensor_id = $1 AND window_start = $2', ['s-1', new Date(T0 + 3 * MIN)]);
   try {
-    const second = await invoke({ pool, logger: silent }, request({ pageSize: 3, pageToken: first.value!.nextPageToken! }));
+    const second = await invoke({ pool, logger: silentLogger }, request({ pageSize: 3, pageToken: first.value!.nextPageToken! }));
     assert.deepEqual(second.value!.windowCounts!.map((w) => (Number(w.windowStartMs) - T0) / MIN), [3, 5, 6], 'no window repeated or skipped');
   } finally {
     await pool.query('UPDATE window_counts_1m SET final = false WHERE sensor_id = $1 AND window_start = $2', ['s-1', new Date(T0 + 3 * MIN)]);
   }
 });
 
-test('GetWindowCounts: a token from one query, used with another, is INVALID_ARGUMENT and runs no query', { skip: dbDown }, async () => {
-  const first = await invoke({ pool, logger: silent }, request({ pageSize: 2 }));
+test('GetWindowCounts: a token from one query, used with another, is INVALID_ARGUMENT and runs no query', { skip: postgresUnreachable }, async () => {
+  const first = await invoke({ pool, logger: silentLogger }, request({ pageSize: 2 }));
   const token = first.value!.nextPageToken!;
   assert.notEqual(token, '');
-  const { error } = await invoke({ pool: noPool, logger: silent }, request({ pageSize: 2, pageToken: token, toMs: T0 + 30 * MIN }));
+  const { error } = await invoke({ pool: noPool, logger: silentLogger }, request({ pageSize: 2, pageToken: token, toMs: T0 + 30 * MIN }));
   assert.equal(error?.code, grpc.status.INVALID_ARGUMENT);
   assert.match(error?.details ?? '', /^page_token does not belong to this query/);
 });
 
-test('GetWindowCounts: a sensor with no windows, or a range with none, is an empty last page', { skip: dbDown }, async () => {
+test('GetWindowCounts: a sensor with no windows, or a range with none, is an empty last page', { skip: postgresUnreachable }, async () => {
   for (const fields of [{ sensorId: 'nobody' }, { fromMs: T0 + 11 * MIN, toMs: T0 + 30 * MIN }]) {
-    const { error, value } = await invoke({ pool, logger: silent }, request(fields));
+    const { error, value } = await invoke({ pool, logger: silentLogger }, request(fields));
     assert.equal(error, null);
     assert.deepEqual(value, { windowCounts: [], nextPageToken: '' });
   }

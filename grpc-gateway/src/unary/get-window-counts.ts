@@ -3,7 +3,7 @@ import { status } from '@grpc/grpc-js';
 import type { Pool } from 'pg';
 import type { GetWindowCountsRequest__Output, GetWindowCountsResponse, PipelineServiceHandlers, WindowCountMessage } from '@iot/contracts/grpc';
 import type { Logger } from '@iot/runtime';
-import { invalidArgument, readWithDeadline, RpcError, unaryHandler } from './grpc-errors.ts';
+import { invalidArgument, readWithDeadline, RpcError, unaryHandler } from '../grpc-errors.ts';
 
 export const DEFAULT_PAGE_SIZE = 500;
 export const MAX_PAGE_SIZE = 5000;

@@ -4,23 +4,9 @@ import * as grpc from '@grpc/grpc-js';
 import pg from 'pg';
 import type { SensorReading } from '@iot/contracts';
 import { loadPipelineProto, type ListSensorsRequest__Output, type ListSensorsResponse, type Sensor } from '@iot/contracts/grpc';
-import type { Logger } from '@iot/runtime';
 import { listSensorsHandler, toSensor, type DeviceRow, type ListSensorsDeps } from './list-sensors.ts';
+import { DATABASE_URL, noPool, postgresUnreachable, silentLogger } from '../test-support.ts';
 
-const DATABASE_URL = 'postgres://iot:iot@127.0.0.1:5432/iot';
-const dbDown = await (async () => {
-  const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.end();
-    return false;
-  } catch (error) {
-    return `Postgres at ${DATABASE_URL} is not reachable (${(error as Error).message})`;
-  }
-})();
-
-const silent = { error() {}, warn() {}, info() {}, debug() {} } as unknown as Logger;
-const noPool = new Proxy({}, { get: () => assert.fail('the database must not be touched') }) as pg.Pool;
 const request = (fields: Partial<ListSensorsRequest__Output> = {}): ListSensorsRequest__Output => ({ siteIds: [], sensorTypes: [], ...fields });
 
 interface Answer {
@@ -43,7 +29,7 @@ const row = (fields: Partial<DeviceRow> = {}): DeviceRow => ({
 const reading: SensorReading = { sensorId: 'plant-a-vibration-1', sensorType: 'vibration', siteId: 'plant-a', timestamp: 1_767_323_045_678, value: 3.25, unit: 'mm/s' };
 
 test('a request with an empty filter entry or too many entries is INVALID_ARGUMENT naming the field; the database is not touched', async () => {
-  const deps: ListSensorsDeps = { pool: noPool, latestReading: () => undefined, openAlertCount: () => 0, logger: silent };
+  const deps: ListSensorsDeps = { pool: noPool, latestReading: () => undefined, openAlertCount: () => 0, logger: silentLogger };
   const cases: Array<[Partial<ListSensorsRequest__Output>, RegExp]> = [
     [{ siteIds: ['plant-a', ''] }, /^site_ids\[1\]: must not be empty$/],
     [{ sensorTypes: ['  '] }, /^sensor_types\[0\]: must not be empty$/],
@@ -59,7 +45,7 @@ test('a request with an empty filter entry or too many entries is INVALID_ARGUME
 });
 
 test('a call whose deadline has passed is DEADLINE_EXCEEDED before any query', async () => {
-  const { error } = await invoke({ pool: noPool, latestReading: () => undefined, openAlertCount: () => 0, logger: silent }, request(), Date.now() - 10);
+  const { error } = await invoke({ pool: noPool, latestReading: () => undefined, openAlertCount: () => 0, logger: silentLogger }, request(), Date.now() - 10);
   assert.equal(error?.code, grpc.status.DEADLINE_EXCEEDED);
 });
 
@@ -101,7 +87,7 @@ test('on the wire (the real proto serializer): a NULL threshold is absent, a thr
 
 let pool: pg.Pool;
 before(async () => {
-  if (dbDown) return;
+  if (postgresUnreachable) return;
   pool = new pg.Pool({ connectionString: DATABASE_URL, max: 1, idleTimeoutMillis: 0 });
   await pool.query('CREATE TEMP TABLE devices (LIKE public.devices INCLUDING ALL)');
   const rows: Array<[string, string, string, number | null, number | null, boolean]> = [
@@ -129,12 +115,12 @@ const dbDeps = (): ListSensorsDeps & { asked: string[] } => {
     pool,
     latestReading: (id) => (asked.push(id), id === 'x-2' ? { ...reading, sensorId: 'x-2', siteId: 'site-b', sensorType: 'temperature', unit: '°C' } : undefined),
     openAlertCount: (id) => (id === 'x-2' ? 3 : 0),
-    logger: silent,
+    logger: silentLogger,
     asked,
   };
 };
 
-test('ListSensors reads the devices table ordered by site, then sensor id (byte order)', { skip: dbDown }, async () => {
+test('ListSensors reads the devices table ordered by site, then sensor id (byte order)', { skip: postgresUnreachable }, async () => {
   const deps = dbDeps();
   const { error, value } = await invoke(deps, request());
   assert.equal(error, null);
@@ -153,7 +139,7 @@ test('ListSensors reads the devices table ordered by site, then sensor id (byte 
   assert.deepEqual(deps.asked.sort(), ['X-3', 'x-1', 'x-10', 'x-2', 'y-1', 'z-1'], 'the latest reading of every listed sensor');
 });
 
-test('ListSensors filters by site_ids and sensor_types (both must match; an empty list does not filter)', { skip: dbDown }, async () => {
+test('ListSensors filters by site_ids and sensor_types (both must match; an empty list does not filter)', { skip: postgresUnreachable }, async () => {
   const ids = async (fields: Partial<ListSensorsRequest__Output>) => {
     const { error, value } = await invoke(dbDeps(), request(fields));
     assert.equal(error, null);

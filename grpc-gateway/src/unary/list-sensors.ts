@@ -1,10 +1,9 @@
 import type { Pool } from 'pg';
 import type { SensorReading } from '@iot/contracts';
-import type { ListSensorsRequest__Output, ListSensorsResponse, PipelineServiceHandlers, Sensor, SensorReadingMessage } from '@iot/contracts/grpc';
+import type { ListSensorsRequest__Output, ListSensorsResponse, PipelineServiceHandlers, Sensor } from '@iot/contracts/grpc';
 import type { Logger } from '@iot/runtime';
-import { checkStringList, readWithDeadline, unaryHandler } from './grpc-errors.ts';
-
-export const MAX_FILTER_ENTRIES = 1000;
+import { checkStringList, MAX_FILTER_ENTRIES, readWithDeadline, unaryHandler } from '../grpc-errors.ts';
+import { toReadingMessage } from '../streams/readings.ts';
 
 export interface ListSensorsDeps {
   pool: Pool;
@@ -43,18 +42,6 @@ const SELECT_DEVICES = `
   WHERE (cardinality($1::text[]) = 0 OR site_id = ANY($1::text[]))
     AND (cardinality($2::text[]) = 0 OR sensor_type = ANY($2::text[]))
   ORDER BY site_id COLLATE "C", sensor_id COLLATE "C"`;
-
-/** An Avro reading as the proto SensorReading. */
-export function toReadingMessage(reading: SensorReading): SensorReadingMessage {
-  return {
-    sensorId: reading.sensorId,
-    sensorType: reading.sensorType,
-    siteId: reading.siteId,
-    timestampMs: reading.timestamp,
-    value: reading.value,
-    unit: reading.unit,
-  };
-}
 
 /** A devices row as a Sensor message: a NULL threshold stays unset (the type's default applies). */
 export function toSensor(row: DeviceRow, latest: SensorReading | undefined, openAlertCount: number): Sensor {

@@ -5,21 +5,10 @@ import { Metadata, status, type Deadline, type ServerUnaryCall } from '@grpc/grp
 import pg from 'pg';
 import type { Logger } from '@iot/runtime';
 import { checkStringList, isUnavailable, MAX_QUERY_MS, readWithDeadline, remainingMs, RpcError, toStatus, unaryHandler } from './grpc-errors.ts';
+import { DATABASE_URL, postgresUnreachable } from './test-support.ts';
 
 // The SQL tests run against the local Postgres (trust auth, database iot) and touch no table:
 // they are skipped, saying why, when it is not reachable.
-const DATABASE_URL = 'postgres://iot:iot@127.0.0.1:5432/iot';
-const dbDown = await (async () => {
-  const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.end();
-    return false;
-  } catch (error) {
-    return `Postgres at ${DATABASE_URL} is not reachable (${(error as Error).message})`;
-  }
-})();
-
 interface LogLine {
   level: string;
   fields: Record<string, unknown>;
@@ -133,7 +122,7 @@ test('a database that refuses connections: UNAVAILABLE through readWithDeadline 
   }
 });
 
-test('readWithDeadline: statement_timeout is the time left before the deadline (at most MAX_QUERY_MS), local to the transaction', { skip: dbDown }, async () => {
+test('readWithDeadline: statement_timeout is the time left before the deadline (at most MAX_QUERY_MS), local to the transaction', { skip: postgresUnreachable }, async () => {
   const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 1 });
   try {
     const before = (await pool.query<{ statement_timeout: string }>('SHOW statement_timeout')).rows[0]!.statement_timeout;
@@ -156,7 +145,7 @@ test('readWithDeadline: statement_timeout is the time left before the deadline (
   }
 });
 
-test('readWithDeadline: a query still running at the deadline is cancelled by Postgres and answered DEADLINE_EXCEEDED; the connection stays usable', { skip: dbDown }, async () => {
+test('readWithDeadline: a query still running at the deadline is cancelled by Postgres and answered DEADLINE_EXCEEDED; the connection stays usable', { skip: postgresUnreachable }, async () => {
   const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 1 });
   try {
     const started = Date.now();
@@ -174,7 +163,7 @@ test('readWithDeadline: a query still running at the deadline is cancelled by Po
   }
 });
 
-test('readWithDeadline: waiting for a free connection counts against the deadline; a connection that frees up later goes back to the pool', { skip: dbDown }, async () => {
+test('readWithDeadline: waiting for a free connection counts against the deadline; a connection that frees up later goes back to the pool', { skip: postgresUnreachable }, async () => {
   const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 1 });
   try {
     const held = await pool.connect();
@@ -196,7 +185,7 @@ test('readWithDeadline: waiting for a free connection counts against the deadlin
   }
 });
 
-test('readWithDeadline: an error in the work rolls back, passes through unchanged and leaves no transaction open', { skip: dbDown }, async () => {
+test('readWithDeadline: an error in the work rolls back, passes through unchanged and leaves no transaction open', { skip: postgresUnreachable }, async () => {
   const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 1 });
   try {
     const error = await readWithDeadline(pool, Infinity, async (client) => client.query('SELECT * FROM table_that_does_not_exist_8f3a')).catch((e: unknown) => e);

@@ -23,6 +23,9 @@ export class RpcError extends Error {
 /** INVALID_ARGUMENT, the message starting with the field's name (as in the .proto). */
 export const invalidArgument = (field: string, problem: string): RpcError => new RpcError(status.INVALID_ARGUMENT, `${field}: ${problem}`);
 
+/** How many entries a request's list filter (site_ids, sensor_ids, ...) may have. */
+export const MAX_FILTER_ENTRIES = 1000;
+
 /** Checks a repeated string filter: at most `max` entries, none empty (or only white space). */
 export function checkStringList(field: string, values: readonly string[], max: number): void {
   if (values.length > max) throw invalidArgument(field, `at most ${max} entries, got ${values.length}`);
