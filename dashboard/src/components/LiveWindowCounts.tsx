@@ -76,6 +76,12 @@ export default function LiveWindowCounts() {
         setStatus('live');
         setServerError(null);
       });
+      // The route lost its place (cursor too old, or this page read too slowly): drop every window;
+      // a fresh snapshot follows.
+      source.addEventListener(SSE_EVENTS.resync, () => {
+        pending.current = [];
+        setWindows(new Map());
+      });
       source.addEventListener(SSE_EVENTS.windowCount, (event: MessageEvent) => {
         const window = parseWindowCountPayload(event.data);
         if (window === null) return;

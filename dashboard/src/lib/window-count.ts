@@ -1,6 +1,8 @@
+import { STREAM_EVENTS } from './stream-events.ts';
+
 /**
  * The shape of one `window-count` Server-Sent Event, shared by the stream route (server) and the
- * live chart (browser). No imports: safe for client components.
+ * live chart (browser). Imports only client-safe code.
  */
 export interface WindowCountPayload {
   sensorId: string;
@@ -20,12 +22,11 @@ export interface WindowCountPayload {
   snapshot: boolean;
 }
 
-/** SSE event names used by `/api/window-counts/stream`. */
+/** SSE event names used by `/api/window-counts/stream`: the generic ones and `window-count`. */
 export const SSE_EVENTS = {
-  /** The gateway accepted the stream: data is live from here on (sent before any window-count). */
-  ready: 'ready',
+  ...STREAM_EVENTS,
+  /** One window's latest value; data: {@link WindowCountPayload}. Live ones have an id, snapshot ones none. */
   windowCount: 'window-count',
-  error: 'error',
 } as const;
 
 export const WINDOW_COUNTS_STREAM_PATH = '/api/window-counts/stream';
