@@ -1,9 +1,13 @@
 // Server-only: the grpc-js client for the gateway's PipelineService. Import this from route
-// handlers only, never from a client component.
+// handlers and server components only, never from a client component.
 import * as grpc from '@grpc/grpc-js';
 import {
   loadPipelineProto,
+  type AckAlertRequest,
+  type AckAlertResponse__Output,
+  type AlertEvent__Output,
   type PipelineServiceClient,
+  type StreamAlertsRequest,
   type StreamWindowCountsRequest,
   type WindowCountEvent__Output,
 } from '@iot/contracts/grpc';
@@ -25,10 +29,27 @@ export function pipelineClient(): PipelineServiceClient {
 }
 
 export type WindowCountsCall = grpc.ClientReadableStream<WindowCountEvent__Output>;
+export type AlertsCall = grpc.ClientReadableStream<AlertEvent__Output>;
 
 /** Opens PipelineService.StreamWindowCounts: a snapshot of current windows, then every change. */
 export function streamWindowCounts(request: StreamWindowCountsRequest): WindowCountsCall {
   return pipelineClient().StreamWindowCounts(request, authMetadata());
+}
+
+/** Opens PipelineService.StreamAlerts: every matching alert's state, then every change. */
+export function streamAlerts(request: StreamAlertsRequest, options: grpc.CallOptions = {}): AlertsCall {
+  return pipelineClient().StreamAlerts(request, authMetadata(), options);
+}
+
+/** PipelineService.AckAlert with a deadline; rejects with the grpc-js error. */
+export function ackAlert(request: AckAlertRequest, timeoutMs = 10_000): Promise<AckAlertResponse__Output> {
+  return new Promise((resolve, reject) => {
+    pipelineClient().AckAlert(request, authMetadata(), { deadline: Date.now() + timeoutMs }, (error, response) => {
+      if (error) reject(error);
+      else if (response === undefined) reject(new Error('AckAlert answered nothing'));
+      else resolve(response);
+    });
+  });
 }
 
 /** The gateway's bearer token, which never leaves this server. */
