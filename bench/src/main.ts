@@ -4,13 +4,17 @@ import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { WINDOW_COUNTS_TOPIC } from '@iot/contracts';
+import { LOCAL_GATEWAY_TOKEN } from '@iot/contracts/grpc';
 import { createKafka, createLogger, createRegistry, envVar, parseEnv } from '@iot/runtime';
+import { loadStackConfig, status as stackStatus } from '@iot/stack';
+import { runGatewayBench, type GatewayResult, type Quantiles } from './gateway-bench.ts';
 import { PERF_DEFAULT_PROPS, runProducerBench, type ProducerResult } from './producer-bench.ts';
 import { runRestore, type RestoreResult } from './restore-bench.ts';
 import { grouped, mib, ms, Resources, StackDownError, checkStack, round } from './support.ts';
 import { runThroughput, type ThroughputResult } from './throughput.ts';
 
-const BENCHES = ['throughput', 'restore', 'producer'] as const;
+const BENCHES = ['throughput', 'restore', 'producer', 'gateway'] as const;
 const DEFAULT_PRODUCER_RATES = '10000,20000,25000,30000,35000,40000,50000';
 
 const HELP = `Usage: npm run bench [-- options]
@@ -22,7 +26,12 @@ Benchmarks against the running local stack (start it with \`npm run stack -- up\
   3. producer (only with --only producer): readings/s of the producer CLI (one process) into the
      broker, ramping --rate until it falls behind, next to Kafka's own ProducerPerformance at the
      same record size. The CLI can only write to iot.sensor-readings, so this one DOES feed the
-     running pipeline (sensor ids prefixed b<4 hex of the run id>-).
+     running pipeline (sensor ids prefixed b<4 hex of the run id>-);
+  4. gateway (only with --only gateway): against the running gRPC gateway, N StreamWindowCounts
+     subscribers on separate connections all following a bench fleet while the simulator
+     produces its readings (messages/s delivered, each subscriber checked against the topic,
+     gateway RSS and CPU), then the latency from a reading to its OPEN RANGE alert at a
+     StreamAlerts subscriber. Its readings also go through the running pipeline.
 Every topic, consumer group and schema subject it creates is unique to the run and deleted at
 the end. Results are printed and written as JSON under ${join(tmpdir(), 'iot-bench')}.
 
@@ -41,12 +50,22 @@ Options:
   --perf-records N        records ProducerPerformance sends (default 2000000)
   --perf-prop KEY=VALUE   a ProducerPerformance producer config (repeatable); defaults:
                           ${Object.entries(PERF_DEFAULT_PROPS).map(([name, value]) => `${name}=${value}`).join(' ')}
+  --gateway-subscribers N StreamWindowCounts subscribers (default 1000)
+  --gateway-channels N    client connections they are spread over (default 10)
+  --gateway-sensors N     sensors in the fan-out fleet, 2 readings/s each (default 200)
+  --gateway-seconds N     how long the fleet produces (default 30)
+  --gateway-rss-limit-mib N  stop the fan-out early if the gateway's RSS passes this (default 2048)
+  --latency-samples N     sensors driven into a RANGE alert, one each (default 30)
+  --latency-spacing-ms N  time between two of them (default 200)
   -h, --help              this help
 
 Connection settings come from env vars: KAFKA_BROKERS (127.0.0.1:9092),
 SCHEMA_REGISTRY_URL (http://127.0.0.1:8081/apis/ccompat/v7); the producer benchmark also reads
 PROCESSOR_GROUP_ID (iot-stream-processor: the running pipeline's group), STACK_HOME (.stack: the
-Kafka jars are in its lib/kafka) and JAVA_HOME (default: java on the PATH).
+Kafka jars are in its lib/kafka) and JAVA_HOME (default: java on the PATH); the gateway
+benchmark reads GATEWAY_ADDRESS (127.0.0.1:50051), GATEWAY_METRICS_URL
+(http://127.0.0.1:9466/metrics), GATEWAY_TOKEN (the local stack's token) and finds the gateway's
+pid with the stack tool (STACK_HOME).
 `;
 
 const loadConfig = () =>
@@ -55,6 +74,9 @@ const loadConfig = () =>
     SCHEMA_REGISTRY_URL: envVar.url('http://127.0.0.1:8081/apis/ccompat/v7'),
     /** The running pipeline's processor group: the producer benchmark waits for it to catch up between steps. */
     PROCESSOR_GROUP_ID: z.string().default('iot-stream-processor'),
+    GATEWAY_ADDRESS: z.string().default('127.0.0.1:50051'),
+    GATEWAY_METRICS_URL: envVar.url('http://127.0.0.1:9466/metrics'),
+    GATEWAY_TOKEN: z.string().min(1).default(LOCAL_GATEWAY_TOKEN),
   }));
 
 function positiveInt(name: string, text: string): number {
@@ -78,6 +100,13 @@ function parseOptions(argv: string[]) {
       'producer-seconds': { type: 'string', default: '10' },
       'perf-records': { type: 'string', default: '2000000' },
       'perf-prop': { type: 'string', multiple: true, default: [] },
+      'gateway-subscribers': { type: 'string', default: '1000' },
+      'gateway-channels': { type: 'string', default: '10' },
+      'gateway-sensors': { type: 'string', default: '200' },
+      'gateway-seconds': { type: 'string', default: '30' },
+      'gateway-rss-limit-mib': { type: 'string', default: '2048' },
+      'latency-samples': { type: 'string', default: '30' },
+      'latency-spacing-ms': { type: 'string', default: '200' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -104,9 +133,17 @@ function parseOptions(argv: string[]) {
     producerSeconds: positiveInt('producer-seconds', values['producer-seconds']),
     perfRecords: positiveInt('perf-records', values['perf-records']),
     perfProps,
+    gatewaySubscribers: positiveInt('gateway-subscribers', values['gateway-subscribers']),
+    gatewayChannels: positiveInt('gateway-channels', values['gateway-channels']),
+    gatewaySensors: positiveInt('gateway-sensors', values['gateway-sensors']),
+    gatewaySeconds: positiveInt('gateway-seconds', values['gateway-seconds']),
+    gatewayRssLimitMiB: positiveInt('gateway-rss-limit-mib', values['gateway-rss-limit-mib']),
+    latencySamples: positiveInt('latency-samples', values['latency-samples']),
+    latencySpacingMs: positiveInt('latency-spacing-ms', values['latency-spacing-ms']),
     throughput: only.includes('throughput'),
     restore: only.includes('restore'),
     producer: only.includes('producer'),
+    gateway: only.includes('gateway'),
   };
 }
 
@@ -207,6 +244,49 @@ function printProducer(result: ProducerResult): void {
   console.log(lines.join('\n'));
 }
 
+/** The running gateway's pid, as the stack tool recorded it (its RSS and CPU are read from /proc). */
+function gatewayPid(): number {
+  const pid = stackStatus(loadStackConfig()).find((component) => component.name === 'grpc-gateway')?.pid;
+  if (pid === undefined) throw new StackDownError('The gRPC gateway is not running (npm run stack -- status). The gateway benchmark needs the whole stack: `npm run stack -- up --apps`.');
+  return pid;
+}
+
+function printGateway(result: GatewayResult): void {
+  const { fanOut, latency } = result;
+  const { topic, delivered, verified, cpu } = fanOut;
+  const q = (value: Quantiles | null): string =>
+    value === null ? 'n/a' : `p50 ${value.p50.toFixed(1)} ms, p95 ${value.p95.toFixed(1)}, p99 ${value.p99.toFixed(1)}, max ${value.max.toFixed(1)} (min ${value.min.toFixed(1)}, mean ${value.mean.toFixed(1)}; n = ${value.count})`;
+  const lines = [
+    `Gateway fan-out: ${grouped(fanOut.subscribers)} StreamWindowCounts subscribers on ${fanOut.channels} connections to ${result.gatewayAddress}, each following ${fanOut.sensors} sensors (${fanOut.prefix}*, a reading every ${fanOut.readingIntervalMs} ms each, ${fanOut.seconds} s)`,
+    ...(fanOut.stoppedEarly ? [`  STOPPED EARLY         ${fanOut.stoppedEarly}`] : []),
+    `  produced              ${grouped(fanOut.produced.sent)} readings in ${fanOut.produced.seconds.toFixed(1)} s by the simulator (errors ${fanOut.produced.errors}), through the running pipeline`,
+    `  window records        ${grouped(topic.records)} on ${WINDOW_COUNTS_TOPIC} for the fleet (${grouped(topic.updates)} updates + ${grouped(topic.finals)} finals, ${grouped(topic.windows)} windows${topic.allFinalsSeen ? ', all closed' : ', NOT all closed'}); ${topic.recordsPerSecondWhileProducing.toFixed(1)}/s while producing`,
+    `  delivered             ${grouped(delivered.messages)} messages (expected ${grouped(delivered.expected)} = records x subscribers)`,
+    `  messages/s            ${grouped(delivered.steadyMessagesPerSecond)} steady state (over ${delivered.steadySeconds.toFixed(1)} s from 5 s in to the end of production; the topic gave ${delivered.steadyTopicRecordsPerSecond.toFixed(1)} records/s = ${grouped(delivered.steadyTopicRecordsPerSecond * fanOut.subscribers)} to deliver); peak 1 s ${grouped(delivered.peakMessagesPerSecond)}`,
+    `  behind                ${grouped(delivered.behindAtProductionEnd)} messages not yet delivered when production ended; every subscriber complete ${delivered.completeAfterProductionSeconds === null ? 'NEVER (see check)' : `${delivered.completeAfterProductionSeconds.toFixed(1)} s after it (the last windows close about a minute later)`}`,
+    `  check                 ${verified.subscribersExact === fanOut.subscribers ? 'OK' : 'MISMATCH'}: ${grouped(verified.subscribersExact)} of ${grouped(fanOut.subscribers)} subscribers received exactly the topic's records, in order, once` +
+      `${verified.subscribersMismatched > 0 ? `; ${grouped(verified.subscribersMismatched)} did not (missing ${grouped(verified.missing)}, not on the topic ${grouped(verified.extra)}, out of order or repeated ${grouped(verified.outOfOrderOrDuplicate)})` : ''}` +
+      `${verified.snapshotMessages > 0 ? `; ${verified.snapshotMessages} snapshot messages` : ''}${Object.keys(verified.streamErrors).length > 0 ? `; stream errors ${JSON.stringify(verified.streamErrors)}` : ''}`,
+    ...verified.examples.map((example) => `                        ${example}`),
+    `  newest of each window ${grouped(verified.subscribersWithEveryLatest)} of ${grouped(fanOut.subscribers)} subscribers got every window's last record (its final) as their last message of it`,
+    `  per subscriber        ${grouped(fanOut.perSubscriber.min)} / ${grouped(fanOut.perSubscriber.median)} / ${grouped(fanOut.perSubscriber.max)} messages (fewest / median / most) of ${grouped(topic.records)} records`,
+    `  delivery delay        ${q(fanOut.deliveryDelayMs)} (every 100th subscriber: arrival minus when this bench's own consumer saw the record)`,
+    `  subscriber queue      gateway_subscriber_queue_largest at most ${grouped(fanOut.queueLargestMax)} (sampled every 1 s)`,
+    `  gateway RSS           ${Math.round(fanOut.gatewayRss.beforeMiB)} MiB before, peak ${Math.round(fanOut.gatewayRss.peakMiB)} MiB (sampled every 250 ms), ${Math.round(fanOut.gatewayRss.afterMiB)} MiB ${fanOut.gatewayRss.afterSeconds.toFixed(1)} s after the calls were cancelled; subscribers released: ${fanOut.subscribersReleased ? 'yes' : 'NO'}`,
+    `  CPU (steady state)    gateway ${cpu.gatewayCores.toFixed(2)} cores, this bench process (the ${grouped(fanOut.subscribers)} clients and the simulator) ${cpu.benchCores.toFixed(2)} cores, whole machine ${cpu.machineCores === null ? 'n/a' : cpu.machineCores.toFixed(2)} of ${cpus().length}: clients and gateway share the same cores`,
+    `  CPU (whole fan-out)   gateway ${cpu.gatewayCpuSeconds.toFixed(1)} CPU-s, this process ${cpu.benchCpuSeconds.toFixed(1)} CPU-s over ${cpu.totalSeconds.toFixed(1)} s (subscribe to the last delivery); bench RSS peak ${Math.round(fanOut.benchRssPeakMiB)} MiB`,
+    `Gateway latency: a reading to its OPEN RANGE alert at a StreamAlerts subscriber, ${latency.samples} fresh sensors one every ${latency.spacingMs} ms, 3 readings above the band each`,
+    `  from the 3rd ack      ${q(latency.fromAck)}`,
+    `  from before its send  ${q(latency.fromSend)}`,
+    `  the send itself       ${q(latency.sendMs)} (encode + produce, acks=all)`,
+    `  check                 ${latency.received === latency.samples ? 'OK' : 'MISSING'}: ${latency.received} of ${latency.samples} alerts arrived${latency.missingSensors.length > 0 ? ` (not: ${latency.missingSensors.slice(0, 5).join(', ')}${latency.missingSensors.length > 5 ? ', ...' : ''})` : ''}; gateway ${latency.gatewayCores.toFixed(2)} cores meanwhile`,
+  ];
+  const log = result.gatewayLog;
+  lines.push(`Gateway log during the run: ${Object.keys(log.counts).length === 0 ? 'no warnings or errors' : JSON.stringify(log.counts)} (${log.file})`);
+  lines.push(...log.messages.slice(0, 6).map(({ message, count }) => `                        ${count} x ${message.length > 160 ? `${message.slice(0, 160)}...` : message}`));
+  console.log(lines.join('\n'));
+}
+
 async function main(): Promise<number> {
   let options;
   try {
@@ -241,7 +321,7 @@ async function main(): Promise<number> {
   const admin = kafka.admin();
   await admin.connect();
   const resources = new Resources();
-  const results: { runId: string; startedAt: string; machine: typeof env; options: typeof options; throughput?: ThroughputResult; restore?: RestoreResult; producer?: ProducerResult; cleanupProblems?: string[] } = {
+  const results: { runId: string; startedAt: string; machine: typeof env; options: typeof options; throughput?: ThroughputResult; restore?: RestoreResult; producer?: ProducerResult; gateway?: GatewayResult; cleanupProblems?: string[] } = {
     runId,
     startedAt: new Date().toISOString(),
     machine: env,
@@ -301,6 +381,30 @@ async function main(): Promise<number> {
         { kafka, admin },
       );
     }
+    if (options.gateway) {
+      results.gateway = await runGatewayBench(
+        {
+          runId,
+          subscribers: options.gatewaySubscribers,
+          channels: options.gatewayChannels,
+          sensors: options.gatewaySensors,
+          seconds: options.gatewaySeconds,
+          latencySamples: options.latencySamples,
+          latencySpacingMs: options.latencySpacingMs,
+          gatewayAddress: config.GATEWAY_ADDRESS,
+          metricsUrl: config.GATEWAY_METRICS_URL,
+          token: config.GATEWAY_TOKEN,
+          gatewayPid: gatewayPid(),
+          gatewayLogFile: join(loadStackConfig().paths.logs, 'grpc-gateway.log'),
+          rssLimitMiB: options.gatewayRssLimitMiB,
+          registryUrl: config.SCHEMA_REGISTRY_URL,
+          signal,
+          progress,
+        },
+        resources,
+        { kafka, admin, registry },
+      );
+    }
   } catch (error) {
     failed = true;
     if (signal.aborted) console.error('bench: interrupted');
@@ -321,6 +425,7 @@ async function main(): Promise<number> {
   if (results.throughput) printThroughput(results.throughput);
   if (results.restore) printRestore(results.restore);
   if (results.producer) printProducer(results.producer);
+  if (results.gateway) printGateway(results.gateway);
   console.log(`results: ${file} (also ${join(outDir, 'latest.json')})`);
   if (failed) return signal.aborted ? 130 : 1;
   const checks = [
@@ -329,6 +434,8 @@ async function main(): Promise<number> {
     ...(results.restore?.runs.map((run) => run.stateMatches) ?? []),
     results.producer?.verified.noSendErrors ?? true,
     results.producer?.verified.perfSentAll ?? true,
+    results.gateway?.verified.everySubscriberExact ?? true,
+    results.gateway?.verified.everyAlertArrived ?? true,
   ];
   if (checks.includes(false)) {
     console.error('bench: a correctness check failed (see above)');
