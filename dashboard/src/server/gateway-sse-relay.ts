@@ -129,6 +129,7 @@ export function relayGatewayStream<M extends GatewayStreamMessage>(
     {
       start(controller) {
         const close = (): void => {
+          flush();
           release();
           try {
             controller.close();
@@ -136,22 +137,38 @@ export function relayGatewayStream<M extends GatewayStreamMessage>(
             // already closed or errored by the consumer
           }
         };
-        const enqueue = (frame: string): boolean => {
-          if (closed) return false;
+        // Frames of one turn of the event loop (a burst of gRPC messages, a snapshot) go out as one
+        // chunk: one write to the socket instead of one per frame.
+        let batch: string[] = [];
+        let batchChars = 0;
+        let flushScheduled = false;
+        const flush = (): void => {
+          flushScheduled = false;
+          if (batch.length === 0 || closed) return;
+          const text = batch.join('');
+          batch = [];
+          batchChars = 0;
           try {
-            controller.enqueue(encoder.encode(frame));
-            return true;
+            controller.enqueue(encoder.encode(text));
           } catch {
             release(); // the consumer went away
-            return false;
           }
         };
+        /** Bytes waiting for the browser: the stream's queue plus the batch not flushed yet (UTF-16 length, close enough for a bound). */
+        const waiting = (): number => HIGH_WATER_BYTES - (controller.desiredSize ?? 0) + batchChars;
         const send = (frame: string): void => {
-          if (!enqueue(frame)) return;
-          if ((controller.desiredSize ?? 0) < HIGH_WATER_BYTES - limits.maxQueuedBytes) {
+          if (closed) return;
+          batch.push(frame);
+          batchChars += frame.length;
+          if (waiting() > limits.maxQueuedBytes) {
             // The browser reads too slowly: end here rather than hold more (it gets what is queued, then resync).
-            enqueue(resyncFrame(`the browser fell more than ${limits.maxQueuedBytes} bytes behind; take a fresh snapshot`));
+            batch.push(resyncFrame(`the browser fell more than ${limits.maxQueuedBytes} bytes behind; take a fresh snapshot`));
             close();
+            return;
+          }
+          if (!flushScheduled) {
+            flushScheduled = true;
+            setImmediate(flush);
           }
         };
         const finish = (message: string): void => {
