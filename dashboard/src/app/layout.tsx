@@ -1,16 +1,24 @@
 import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
+import NavLinks from '../components/NavLinks.tsx';
 import './globals.css';
 
 export const metadata: Metadata = {
   title: 'IoT pipeline',
-  description: 'Live per-minute sensor reading counts from the IoT pipeline.',
+  description: 'Live per-minute sensor reading counts and alerts from the IoT pipeline.',
 };
 
 export default function RootLayout({ children }: Readonly<{ children: ReactNode }>) {
   return (
     <html lang="en">
-      <body>{children}</body>
+      <body>
+        <header className="site-header">
+          <div className="container-wide">
+            <NavLinks />
+          </div>
+        </header>
+        {children}
+      </body>
     </html>
   );
 }

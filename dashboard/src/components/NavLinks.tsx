@@ -1,0 +1,24 @@
+'use client';
+
+import Link from 'next/link';
+import { usePathname } from 'next/navigation';
+
+const PAGES = [
+  { href: '/', label: 'Throughput' },
+  { href: '/alerts', label: 'Alerts' },
+] as const;
+
+/** The site's navigation; the current page is marked for assistive technology and by style. */
+export default function NavLinks() {
+  const pathname = usePathname();
+  return (
+    <nav aria-label="Pages" className="nav">
+      <span className="nav-title">IoT pipeline</span>
+      {PAGES.map((page) => (
+        <Link key={page.href} href={page.href} className="nav-link" aria-current={pathname === page.href ? 'page' : undefined}>
+          {page.label}
+        </Link>
+      ))}
+    </nav>
+  );
+}
