@@ -12,10 +12,12 @@ import {
   type SensorReadingMessage,
 } from '@iot/contracts/grpc';
 import { chromium, type Page } from 'playwright-core';
-import { REPO_ROOT, stack, uniquePrefix } from './support.ts';
+import { ALERTS_TOPIC, type Alert, type AlertKey } from '@iot/contracts';
+import { collectFromTopic, REPO_ROOT, stack, uniquePrefix } from './support.ts';
 
 // The Alerts page in headless Chromium against the running pipeline: an alert raised through the
-// gateway reaches two pages live; acknowledging it in one shows up in the other.
+// gateway reaches two pages live; acknowledging it in one shows up in the other. And the routes
+// under it over plain HTTP: resume by Last-Event-ID, resync, the ack route's statuses.
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // Without the background-networking flags Chromium keeps dialling out to a network we do not have.
@@ -116,4 +118,145 @@ test('alerts page: a new RANGE alert appears live in two pages, Acknowledge (by 
   } finally {
     await browser.close();
   }
+});
+
+interface SseFrame {
+  /** undefined: no id field; '': the id was reset. */
+  readonly id: string | undefined;
+  readonly event: string;
+  readonly data: string;
+}
+
+/** One Server-Sent Events response, read frame by frame. */
+async function openStream(path: string, headers: Record<string, string> = {}) {
+  const response = await fetch(`${DASHBOARD}${path}`, { headers: { Accept: 'text/event-stream', ...headers } });
+  assert.equal(response.status, 200);
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  const frames: SseFrame[] = [];
+  let buffer = '';
+  /** Reads until `done(frames)` holds; fails after `timeoutMs` (a bound, not what is tested). */
+  const until = async (what: string, done: (frames: SseFrame[]) => boolean, timeoutMs = 60_000): Promise<SseFrame[]> => {
+    const deadline = Date.now() + timeoutMs;
+    while (!done(frames)) {
+      const left = deadline - Date.now();
+      if (left <= 0) assert.fail(`timed out waiting for ${what}; got ${JSON.stringify(frames.slice(-5))}`);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const chunk = await Promise.race([reader.read(), new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), left)))]);
+      clearTimeout(timer);
+      if (chunk === null) continue;
+      if (chunk.done) assert.fail(`the stream ended while waiting for ${what}`);
+      buffer += decoder.decode(chunk.value, { stream: true });
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const lines = buffer.slice(0, end).split('\n');
+        buffer = buffer.slice(end + 2);
+        let id: string | undefined;
+        let event = 'message';
+        const data: string[] = [];
+        for (const line of lines) {
+          if (line.startsWith(':')) continue;
+          const colon = line.indexOf(':');
+          const field = colon < 0 ? line : line.slice(0, colon);
+          const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
+          if (field === 'id') id = value;
+          else if (field === 'event') event = value;
+          else if (field === 'data') data.push(value);
+        }
+        if (id !== undefined || data.length > 0) frames.push({ id, event, data: data.join('\n') });
+      }
+    }
+    return frames;
+  };
+  return { response, frames, until, close: () => reader.cancel() };
+}
+
+const json = (frame: SseFrame) => JSON.parse(frame.data) as Record<string, unknown>;
+const rangeStates = (frames: SseFrame[], sensorId: string) =>
+  frames.filter((frame) => frame.event === 'alert' && json(frame).sensorId === sensorId && json(frame).rule === 'RANGE').map((frame) => json(frame).state);
+const lastId = (frames: SseFrame[]) => frames.filter((frame) => frame.id !== undefined && frame.id !== '').at(-1)!.id!;
+
+test('alerts stream over HTTP: SSE headers, no compression; Last-Event-ID resumes with no gap or duplicate against iot.alerts; a cursor the gateway cannot serve or a malformed one gives resync and a fresh snapshot; ack statuses', { timeout: 240_000 }, async () => {
+  const prefix = uniquePrefix('e2e-dash-sse');
+  const sensorId = `${prefix}temp-1`;
+  const at = (i: number) => Date.now() - 5000 + i * 100;
+  const reading = (i: number, value: number): SensorReadingMessage => ({ sensorId, sensorType: 'temperature', siteId: `${prefix}site`, timestampMs: at(i), value, unit: '°C' });
+  const path = `/api/alerts/stream?sensor=${encodeURIComponent(sensorId)}`;
+
+  // 1. Fresh: ready (not resumed), an empty snapshot, its end with the cursor as id.
+  const first = await openStream(path, { 'Accept-Encoding': 'gzip, br' });
+  assert.match(first.response.headers.get('content-type') ?? '', /^text\/event-stream/);
+  assert.equal(first.response.headers.get('cache-control'), 'no-cache, no-transform');
+  assert.equal(first.response.headers.get('x-accel-buffering'), 'no');
+  assert.equal(first.response.headers.get('content-encoding'), null, 'not compressed');
+  await first.until('snapshot-complete', (frames) => frames.some((frame) => frame.event === 'snapshot-complete'));
+  await first.close();
+  assert.deepEqual(first.frames.map((frame) => frame.event), ['ready', 'snapshot-complete']);
+  assert.deepEqual(json(first.frames[0]!), { resumed: false });
+  assert.equal(first.frames[0]!.id, undefined);
+  assert.deepEqual(json(first.frames[1]!), { count: 0 });
+  assert.match(first.frames[1]!.id ?? '', /^iot\.alerts@\d+:-?\d+(,\d+:-?\d+)*$/);
+
+  // 2. RANGE opens while no one listens; resuming after the snapshot's id brings exactly it.
+  await ingest([reading(0, 50), reading(1, 50), reading(2, 50)]);
+  const second = await openStream(path, { 'Last-Event-ID': first.frames[1]!.id! });
+  await second.until('the OPEN alert', (frames) => rangeStates(frames, sensorId).includes('OPEN'));
+  assert.deepEqual(json(second.frames[0]!), { resumed: true });
+  const opened = second.frames.find((frame) => frame.event === 'alert')!;
+  assert.ok(opened.id?.startsWith('iot.alerts@'), 'a live record has the cursor as id');
+  assert.equal(json(opened).snapshot, false);
+
+  // 3. Acknowledge through the route; the state arrives on the open stream.
+  const alertId = String(json(opened).alertId);
+  const post = (body: string, contentType = 'application/json') =>
+    fetch(`${DASHBOARD}/api/alerts/ack`, { method: 'POST', headers: { 'Content-Type': contentType }, body });
+  const acked = await post(JSON.stringify({ alertId, acknowledgedBy: 'e2e-http' }));
+  assert.equal(acked.status, 202);
+  await second.until('ACKNOWLEDGED', (frames) => rangeStates(frames, sensorId).includes('ACKNOWLEDGED'));
+  await second.close();
+
+  // 4. Cleared while disconnected; resuming after the last id received gives CLEARED next, nothing again.
+  await ingest([reading(10, 20), reading(11, 20), reading(12, 20)]);
+  const third = await openStream(path, { 'Last-Event-ID': lastId(second.frames) });
+  await third.until('CLEARED', (frames) => rangeStates(frames, sensorId).includes('CLEARED'));
+  await third.close();
+  assert.ok(third.frames.every((frame) => frame.event !== 'snapshot-complete' && !(frame.event === 'alert' && json(frame).snapshot)), 'no snapshot on a resumed stream');
+
+  // Everything the three responses carried equals the topic's records for the key, in order.
+  const topic = await collectFromTopic<AlertKey, Alert>(ALERTS_TOPIC, {
+    select: (key) => key.sensorId === sensorId && key.rule === 'RANGE',
+    done: (records) => records.some((record) => record.value?.state === 'CLEARED'),
+    timeoutMs: 60_000,
+  });
+  const received = [...rangeStates(first.frames, sensorId), ...rangeStates(second.frames, sensorId), ...rangeStates(third.frames, sensorId)];
+  assert.deepEqual(received, topic.map((record) => record.value!.state), 'no gap, no duplicate across reconnects');
+
+  // 5. A cursor ahead of the gateway (OUT_OF_RANGE) or a malformed one: resync (id reset), then a fresh snapshot.
+  for (const [header, reason] of [
+    ['iot.alerts@0:999999999999', /^OUT_OF_RANGE: /],
+    ['not a cursor', /^Last-Event-ID ignored: /],
+  ] as const) {
+    const stream = await openStream(path, { 'Last-Event-ID': header });
+    await stream.until('a fresh snapshot', (frames) => frames.some((frame) => frame.event === 'snapshot-complete'));
+    await stream.close();
+    const [resync, ready] = stream.frames;
+    assert.equal(resync!.event, 'resync', header);
+    assert.equal(resync!.id, '', 'the id is reset');
+    assert.match(String(json(resync!).reason), reason);
+    assert.deepEqual(json(ready!), { resumed: false });
+    assert.deepEqual(rangeStates(stream.frames, sensorId), ['CLEARED'], 'the snapshot holds the alert as it is now');
+  }
+
+  // 6. The ack route: every failure has its status and a message, none is a 500.
+  const unknown = await post(JSON.stringify({ alertId: `${sensorId}/RANGE/1`, acknowledgedBy: 'e2e-http' }));
+  assert.equal(unknown.status, 404);
+  assert.equal(((await unknown.json()) as { error: string }).error, 'NOT_FOUND');
+  const notOpen = await post(JSON.stringify({ alertId, acknowledgedBy: 'e2e-http' }));
+  assert.equal(notOpen.status, 400);
+  assert.equal(((await notOpen.json()) as { error: string }).error, 'FAILED_PRECONDITION');
+  assert.equal((await post('{"alertId": 1}')).status, 400);
+  assert.equal((await post('not json')).status, 400);
+  assert.equal((await post(JSON.stringify({ alertId, acknowledgedBy: 'x' }), 'text/plain')).status, 415);
+  const badFilter = await fetch(`${DASHBOARD}/api/alerts/stream?severity=LOUD`);
+  assert.equal(badFilter.status, 400);
 });
