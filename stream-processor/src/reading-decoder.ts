@@ -1,14 +1,13 @@
 import type { KafkaMessage } from 'kafkajs';
 import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { decodeFramedParts, type FrameRejectionKind } from '@iot/runtime';
 import { invalidReading, parseAlertId, parseDeviceRow, type AlertAck, type AlertRule, type Device, type ReadingRejectionKind, type SensorReading } from '@iot/contracts';
 
 /** Why a record cannot be processed: a fixed category (a metric label and the `dlq.kind` header). */
 export type RejectionKind =
   | 'missing-key'
   | 'missing-value'
-  | 'bad-magic-byte'
-  | 'unknown-schema'
-  | 'undecodable'
+  | FrameRejectionKind // bad-magic-byte, unknown-schema, undecodable
   | 'key-mismatch'
   // invalid-field, invalid-value, invalid-timestamp: the shared reading checks (`invalidReading`).
   | ReadingRejectionKind;
@@ -21,8 +20,6 @@ export interface Rejection {
 
 type Rejected = { ok: false; rejection: Rejection };
 export type Decoded = { ok: true; reading: SensorReading } | Rejected;
-
-const MAGIC_BYTE = 0;
 
 const reject = (kind: RejectionKind, reason: string): Rejected => ({ ok: false, rejection: { kind, reason } });
 
@@ -48,44 +45,10 @@ export async function decodeReading(registry: SchemaRegistry, message: KafkaMess
 async function decodeFramed(registry: SchemaRegistry, message: KafkaMessage): Promise<{ ok: true; key: unknown; value: unknown } | Rejected> {
   if (!message.key || message.key.length === 0) return reject('missing-key', 'record has no key (the key must be the sensorId)');
   if (!message.value) return reject('missing-value', 'record has no value (a tombstone on an input topic)');
-  for (const [part, bytes] of [['key', message.key], ['value', message.value]] as const) {
-    const framing = framingProblem(bytes, part);
-    if (framing) return { ok: false, rejection: framing };
-  }
-  for (const [part, bytes] of [['key', message.key], ['value', message.value]] as const) {
-    const unknown = await unknownSchema(registry, bytes, part);
-    if (unknown) return unknown;
-  }
-  let key: unknown;
-  try {
-    key = await registry.decode(message.key);
-  } catch (error) {
-    return reject('undecodable', `key does not decode with its schema: ${(error as Error).message}`);
-  }
-  try {
-    return { ok: true, key, value: await registry.decode(message.value) };
-  } catch (error) {
-    return reject('undecodable', `value does not decode with its schema: ${(error as Error).message}`);
-  }
-}
-
-/** A rejection when the registry does not know the frame's schema id; throws when the registry cannot be asked. */
-async function unknownSchema(registry: SchemaRegistry, bytes: Buffer, part: 'key' | 'value'): Promise<Rejected | undefined> {
-  const schemaId = bytes.readInt32BE(1);
-  try {
-    await registry.getSchema(schemaId);
-    return undefined;
-  } catch (error) {
-    // Only "not found" is the record's fault; an unreachable registry is ours: throw, and retry the batch.
-    if ((error as { status?: number }).status !== 404) throw error;
-    return reject('unknown-schema', `${part} schema id ${schemaId} is not in the schema registry`);
-  }
-}
-
-function framingProblem(bytes: Buffer, part: 'key' | 'value'): Rejection | undefined {
-  if (bytes.length < 5) return { kind: 'undecodable', reason: `${part} is ${bytes.length} bytes, too short for a schema registry frame (magic byte + 4-byte schema id)` };
-  if (bytes[0] !== MAGIC_BYTE) return { kind: 'bad-magic-byte', reason: `${part} starts with byte 0x${bytes[0]!.toString(16).padStart(2, '0')}, not the schema registry magic byte 0x00` };
-  return undefined;
+  const decoded = await decodeFramedParts(registry, [['key', message.key], ['value', message.value]]);
+  if (!decoded.ok) return reject(decoded.kind, decoded.reason);
+  const [key, value] = decoded.values;
+  return { ok: true, key, value };
 }
 
 export type DecodedAck = { ok: true; sensorId: string; rule: AlertRule; ack: AlertAck } | Rejected;
@@ -119,14 +82,8 @@ export async function decodeDevice(registry: SchemaRegistry, message: KafkaMessa
   if (!message.key || message.key.length === 0) return reject('missing-key', 'record has no key (the key must be the sensor id)');
   const sensorId = message.key.toString('utf8');
   if (!message.value) return { ok: true, sensorId, device: null };
-  const problem = framingProblem(message.value, 'value') ?? (await unknownSchema(registry, message.value, 'value'))?.rejection;
-  if (problem) return { ok: false, rejection: problem };
-  let row: unknown;
-  try {
-    row = await registry.decode(message.value);
-  } catch (error) {
-    return reject('undecodable', `value does not decode with its schema: ${(error as Error).message}`);
-  }
-  const parsed = parseDeviceRow(sensorId, row);
+  const decoded = await decodeFramedParts(registry, [['value', message.value]]);
+  if (!decoded.ok) return reject(decoded.kind, decoded.reason);
+  const parsed = parseDeviceRow(sensorId, decoded.values[0]);
   return parsed.ok ? { ok: true, sensorId, device: parsed.device } : reject('invalid-field', parsed.reason);
 }

@@ -5,3 +5,4 @@ export { createMetrics, serveMetrics } from './metrics.ts';
 export { onShutdown, exitOnStartFailure } from './shutdown.ts';
 export { CatchUp } from './catch-up.ts';
 export { createAlertAckWriter, type AlertAckWriter, type AlertAckRequest, type AlertAckPosition } from './alert-acks.ts';
+export { decodeFramedParts, type FramedParts, type FrameRejectionKind } from './registry-decode.ts';
