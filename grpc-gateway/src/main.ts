@@ -1,7 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import pg from 'pg';
-import { Gauge } from 'prom-client';
+import type { KafkaMessage } from 'kafkajs';
+import { Counter, Gauge } from 'prom-client';
 import {
   ALERTS_TOPIC,
   SENSOR_READINGS_TOPIC,
@@ -14,7 +15,7 @@ import {
   parseAlertId,
 } from '@iot/contracts';
 import { loadPipelineProto, type PipelineServiceHandlers } from '@iot/contracts/grpc';
-import { createAlertAckWriter, createKafka, createLogger, createMetrics, createRegistry, exitOnStartFailure, onShutdown, serveMetrics } from '@iot/runtime';
+import { createAlertAckWriter, createKafka, decodeFramedParts, createLogger, createMetrics, createRegistry, exitOnStartFailure, onShutdown, serveMetrics } from '@iot/runtime';
 import { withAuth } from './auth.ts';
 import { loadConfig } from './config.ts';
 import { createReadingSender, ingestReadingsHandler } from './ingest-readings.ts';
@@ -25,7 +26,7 @@ import { readingsFilter, readingsSpec } from './streams/readings.ts';
 import { validated } from './streams/request-filters.ts';
 import { largestQueue, serveSubscription } from './streams/subscription.ts';
 import { windowCountsFilter, windowCountsSpec, windowKey } from './streams/window-counts.ts';
-import { followTopic } from './topic-feed.ts';
+import { followTopic, type FeedRecord } from './topic-feed.ts';
 import { ackAlertHandler } from './unary/ack-alert.ts';
 import { getWindowCountsHandler } from './unary/get-window-counts.ts';
 import { listSensorsHandler } from './unary/list-sensors.ts';
@@ -41,30 +42,35 @@ async function main(): Promise<void> {
   const kafka = createKafka('iot-grpc-gateway', config.KAFKA_BROKERS, logger);
   const resumeBuffer = config.RESUME_BUFFER_RECORDS;
 
+  const skippedRecords = new Counter({ name: 'gateway_records_skipped_total', help: 'Records the gateway could not use (not schema-registry Avro it can decode, or no key), by topic', labelNames: ['topic'], registers: [metrics] });
+  const feedOptions = { kafka, resumeBuffer, logger, onSkipped: (topic: string) => skippedRecords.inc({ topic }) };
+  /** A compacted topic's record: registry-framed Avro key, and a value or a tombstone. */
+  const keyedRecord = <K, V>(toKey: (key: K) => string) => async (message: KafkaMessage): Promise<FeedRecord<V>> => {
+    if (!message.key) return { ok: false, reason: 'record has no key' };
+    const decoded = await decodeFramedParts(registry, message.value ? [['key', message.key], ['value', message.value]] : [['key', message.key]]);
+    if (!decoded.ok) return decoded;
+    return { ok: true, key: toKey(decoded.values[0] as K), value: message.value ? (decoded.values[1] as V) : null };
+  };
+
   // The topics' state, materialized (read_committed) so that a snapshot never reads Kafka from the start.
   const windowFeed = await followTopic<WindowCount>({
-    kafka, topic: WINDOW_COUNTS_TOPIC, from: 'beginning', resumeBuffer, logger,
-    decode: async (message) => {
-      if (!message.key) return undefined;
-      const key = (await registry.decode(message.key)) as WindowCountKey;
-      return { key: windowKey(key.sensorId, key.windowStart), value: message.value ? ((await registry.decode(message.value)) as WindowCount) : null };
-    },
+    ...feedOptions, topic: WINDOW_COUNTS_TOPIC, from: 'beginning',
+    decode: keyedRecord<WindowCountKey, WindowCount>((key) => windowKey(key.sensorId, key.windowStart)),
   });
   const alertFeed = await followTopic<Alert>({
-    kafka, topic: ALERTS_TOPIC, from: 'beginning', resumeBuffer, logger,
-    decode: async (message) => {
-      if (!message.key) return undefined;
-      const key = (await registry.decode(message.key)) as AlertKey;
-      return { key: alertKey(key.sensorId, key.rule), value: message.value ? ((await registry.decode(message.value)) as Alert) : null };
-    },
+    ...feedOptions, topic: ALERTS_TOPIC, from: 'beginning',
+    decode: keyedRecord<AlertKey, Alert>((key) => alertKey(key.sensorId, key.rule)),
   });
   const readingFeed = await followTopic<SensorReading>({
-    kafka, topic: SENSOR_READINGS_TOPIC, from: { lastMs: config.READINGS_LOOKBACK_MINUTES * 60_000 }, resumeBuffer, logger,
-    // Bad records are the stream processor's to dead-letter; here they are skipped (and logged).
+    ...feedOptions, topic: SENSOR_READINGS_TOPIC, from: { lastMs: config.READINGS_LOOKBACK_MINUTES * 60_000 },
+    // Bad records are the stream processor's to dead-letter; here they are skipped (and counted).
     decode: async (message) => {
-      if (!message.value) return undefined;
-      const reading = (await registry.decode(message.value)) as SensorReading;
-      return { key: reading.sensorId, value: reading };
+      if (!message.value) return { ok: false, reason: 'record has no value' };
+      const decoded = await decodeFramedParts(registry, [['value', message.value]]);
+      if (!decoded.ok) return decoded;
+      const reading = decoded.values[0] as SensorReading;
+      if (typeof reading.sensorId !== 'string') return { ok: false, reason: 'value is not a SensorReading (no sensorId)' };
+      return { ok: true, key: reading.sensorId, value: reading };
     },
   });
   const feeds = [windowFeed, alertFeed, readingFeed];
@@ -90,10 +96,10 @@ async function main(): Promise<void> {
   const readingSender = createReadingSender(kafka, registry, config.SCHEMA_REGISTRY_URL);
 
   const limits = { queueLimit: config.STREAM_QUEUE_LIMIT, heartbeatMs: config.HEARTBEAT_INTERVAL_MS };
-  const openAlerts = (sensorId: string) => {
-    let count = 0;
-    for (const record of alertFeed.state.values()) if (record.value?.sensorId === sensorId && record.value.state !== 'CLEARED') count += 1;
-    return count;
+  const openAlertCounts = () => {
+    const counts = new Map<string, number>();
+    for (const { value } of alertFeed.state.values()) if (value && value.state !== 'CLEARED') counts.set(value.sensorId, (counts.get(value.sensorId) ?? 0) + 1);
+    return counts;
   };
   // Streams wait until the feeds have caught up: a snapshot must be whole.
   const handlers: PipelineServiceHandlers = {
@@ -109,7 +115,7 @@ async function main(): Promise<void> {
       const filter = validated(call, () => readingsFilter(call.request));
       if (filter) serveSubscription(call, readingsSpec(readingFeed.state, filter), call.request.resumeCursor, limits, logger);
     }),
-    ListSensors: listSensorsHandler({ pool, latestReading: (sensorId) => readingFeed.state.get(sensorId)?.value ?? undefined, openAlertCount: openAlerts, logger }),
+    ListSensors: listSensorsHandler({ pool, latestReading: (sensorId) => readingFeed.state.get(sensorId)?.value ?? undefined, openAlertCounts, logger }),
     GetWindowCounts: getWindowCountsHandler({ pool, logger }),
     AckAlert: ackAlertHandler({
       currentAlert: (alertId) => {

@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import { CatchUp, type Logger } from '@iot/runtime';
 import { TopicState } from './streams/topic-state.ts';
+
+/** A record as the gateway holds it (value null: a tombstone), or why it cannot be used. */
+export type FeedRecord<V> = { ok: true; key: string; value: V | null } | { ok: false; reason: string };
 
 export interface TopicFeedOptions<V> {
   readonly kafka: Kafka;
@@ -10,8 +14,13 @@ export interface TopicFeedOptions<V> {
   readonly from: 'beginning' | { readonly lastMs: number };
   /** Records kept per partition for resuming clients. */
   readonly resumeBuffer: number;
-  /** The record's key on the gateway and its value (null: tombstone); undefined skips the record. */
-  readonly decode: (message: KafkaMessage) => Promise<{ key: string; value: V | null } | undefined>;
+  /**
+   * The record's key on the gateway and its value, or why the record is unusable (it is then
+   * skipped, logged and counted). Throws when that cannot be known now (the schema registry is
+   * unreachable): the record is tried again until it can, so the held state never has a gap.
+   */
+  readonly decode: (message: KafkaMessage) => Promise<FeedRecord<V>>;
+  readonly onSkipped: (topic: string) => void;
   readonly logger: Logger;
 }
 
@@ -53,23 +62,35 @@ export async function followTopic<V>(options: TopicFeedOptions<V>): Promise<Topi
   consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => catchUp.consumed(payload.partition, Number(payload.lastOffset), Number(payload.offsetLag)));
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
+  let stopping = false;
   await consumer.run({
     autoCommit: false,
-    eachMessage: async ({ partition, message }) => {
-      let decoded: Awaited<ReturnType<typeof options.decode>>;
-      try {
-        decoded = await options.decode(message);
-      } catch (error) {
-        logger.warn({ err: error, topic, partition, offset: message.offset }, 'skipping a record the gateway cannot decode');
+    eachMessage: async ({ partition, message, heartbeat }) => {
+      for (let attempt = 1; !stopping; attempt++) {
+        let decoded: FeedRecord<V>;
+        try {
+          decoded = await options.decode(message);
+        } catch (error) {
+          logger.warn({ err: error, topic, partition, offset: message.offset, attempt }, 'cannot decode the record now (schema registry unavailable?); retrying it');
+          await sleep(Math.min(10_000, 100 * 2 ** attempt));
+          await heartbeat();
+          continue;
+        }
+        if (decoded.ok) {
+          state.apply(decoded.key, decoded.value, partition, Number(message.offset));
+        } else {
+          options.onSkipped(topic);
+          logger.warn({ topic, partition, offset: message.offset, reason: decoded.reason }, 'skipping a record the gateway cannot use');
+        }
         return;
       }
-      if (decoded) state.apply(decoded.key, decoded.value, partition, Number(message.offset));
     },
   });
   return {
     state,
     ready: catchUp.ready,
     async stop() {
+      stopping = true;
       await consumer.disconnect();
       const cleanup = kafka.admin();
       await cleanup.connect();

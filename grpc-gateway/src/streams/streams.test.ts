@@ -91,6 +91,19 @@ test('snapshot then live with nothing lost or doubled; a reconnect with the last
   assert.deepEqual(second.written.map((e) => [e.key, e.value]), [['b', 4], ['c', null], ['a', 5]], 'the two it missed, then live');
 });
 
+test('records read again after a rebalance (offsets at or below the newest applied) are not repeated to subscribers', () => {
+  const state = new TopicState<number>('t', new Map([[0, 0], [1, 0]]), 100);
+  const call = new FakeCall();
+  serveSubscription(call.asCall(), spec(state, false), '', limits, logger);
+  assert.ok(state.apply('a', 1, 0, 0));
+  assert.ok(state.apply('b', 2, 1, 0));
+  assert.equal(state.apply('a', 1, 0, 0), undefined, 'the same offset again');
+  assert.ok(state.apply('a', 3, 0, 1));
+  assert.equal(state.apply('b', 2, 1, 0), undefined, 'an older offset of another partition');
+  assert.deepEqual(call.written.filter((e) => e.kind === 'value').map((e) => [e.key, e.value]), [['a', 1], ['b', 2], ['a', 3]]);
+  assert.equal(state.get('a')!.value, 3);
+});
+
 test('a cursor older than the resume buffer, or ahead of the gateway, is OUT_OF_RANGE', () => {
   const state = new TopicState<number>('t', new Map([[0, 0]]), 2);
   for (let offset = 0; offset < 5; offset++) state.apply(`k${offset}`, offset, 0, offset);

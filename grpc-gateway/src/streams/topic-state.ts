@@ -79,9 +79,15 @@ export class TopicState<V> {
     }
   }
 
-  apply(key: string, value: V | null, partition: number, offset: number): TopicRecord<V> {
+  /**
+   * Applies a record and hands it to every listener; a record at or below the partition's newest
+   * applied offset is ignored (undefined), so a consumer that reads again after a rebalance (it
+   * commits nothing) never repeats a record to subscribers.
+   */
+  apply(key: string, value: V | null, partition: number, offset: number): TopicRecord<V> | undefined {
     const ring = this.recent.get(partition);
     if (!ring) throw new Error(`${this.topic} has no partition ${partition} (it had ${this.recent.size} at start)`);
+    if (offset <= this.applied.get(partition)!) return undefined;
     this.applied.set(partition, offset);
     const record: TopicRecord<V> = { key, value, position: { topic: this.topic, partition, offset }, cursor: encodeCursor(this.topic, this.applied), sequence: this.sequence++ };
     if (value === null) this.latest.delete(key);
