@@ -29,7 +29,7 @@ const row = (fields: Partial<DeviceRow> = {}): DeviceRow => ({
 const reading: SensorReading = { sensorId: 'plant-a-vibration-1', sensorType: 'vibration', siteId: 'plant-a', timestamp: 1_767_323_045_678, value: 3.25, unit: 'mm/s' };
 
 test('a request with an empty filter entry or too many entries is INVALID_ARGUMENT naming the field; the database is not touched', async () => {
-  const deps: ListSensorsDeps = { pool: noPool, latestReading: () => undefined, openAlertCount: () => 0, logger: silentLogger };
+  const deps: ListSensorsDeps = { pool: noPool, latestReading: () => undefined, openAlertCounts: () => new Map(), logger: silentLogger };
   const cases: Array<[Partial<ListSensorsRequest__Output>, RegExp]> = [
     [{ siteIds: ['plant-a', ''] }, /^site_ids\[1\]: must not be empty$/],
     [{ sensorTypes: ['  '] }, /^sensor_types\[0\]: must not be empty$/],
@@ -45,7 +45,7 @@ test('a request with an empty filter entry or too many entries is INVALID_ARGUME
 });
 
 test('a call whose deadline has passed is DEADLINE_EXCEEDED before any query', async () => {
-  const { error } = await invoke({ pool: noPool, latestReading: () => undefined, openAlertCount: () => 0, logger: silentLogger }, request(), Date.now() - 10);
+  const { error } = await invoke({ pool: noPool, latestReading: () => undefined, openAlertCounts: () => new Map(), logger: silentLogger }, request(), Date.now() - 10);
   assert.equal(error?.code, grpc.status.DEADLINE_EXCEEDED);
 });
 
@@ -114,7 +114,7 @@ const dbDeps = (): ListSensorsDeps & { asked: string[] } => {
   return {
     pool,
     latestReading: (id) => (asked.push(id), id === 'x-2' ? { ...reading, sensorId: 'x-2', siteId: 'site-b', sensorType: 'temperature', unit: '°C' } : undefined),
-    openAlertCount: (id) => (id === 'x-2' ? 3 : 0),
+    openAlertCounts: () => new Map([['x-2', 3]]),
     logger: silentLogger,
     asked,
   };

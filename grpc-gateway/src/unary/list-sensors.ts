@@ -9,8 +9,8 @@ export interface ListSensorsDeps {
   pool: Pool;
   /** The newest reading the gateway has seen of a sensor (by event time); undefined when none. */
   latestReading: (sensorId: string) => SensorReading | undefined;
-  /** How many of the sensor's alerts are OPEN or ACKNOWLEDGED. */
-  openAlertCount: (sensorId: string) => number;
+  /** Per sensor, how many of its alerts are OPEN or ACKNOWLEDGED (absent: none); asked once per call. */
+  openAlertCounts: () => ReadonlyMap<string, number>;
   logger: Logger;
 }
 
@@ -66,6 +66,7 @@ export function listSensorsHandler(deps: ListSensorsDeps): PipelineServiceHandle
   return unaryHandler('ListSensors', deps.logger, async (call): Promise<ListSensorsResponse> => {
     const { siteIds, sensorTypes } = validateListSensors(call.request);
     const rows = await readWithDeadline(deps.pool, call.getDeadline(), async (client) => (await client.query<DeviceRow>(SELECT_DEVICES, [siteIds, sensorTypes])).rows);
-    return { sensors: rows.map((row) => toSensor(row, deps.latestReading(row.sensor_id), deps.openAlertCount(row.sensor_id))) };
+    const openAlerts = deps.openAlertCounts();
+    return { sensors: rows.map((row) => toSensor(row, deps.latestReading(row.sensor_id), openAlerts.get(row.sensor_id) ?? 0)) };
   });
 }
