@@ -1,8 +1,11 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
+import { ConfigError, dashboardConfig } from './config.ts';
 
 /**
  * The one place where errors from gRPC calls become text (for the browser) and HTTP statuses.
- * Everything is caught as `unknown` and normalised here.
+ * Everything is caught as `unknown` and normalised here. The text never carries the gateway's
+ * address (grpc-js puts it in connection errors) nor configuration values: those stay in the
+ * dashboard's own log.
  */
 export interface DescribedGrpcError {
   /** The gRPC status code name, e.g. "UNAVAILABLE"; "UNKNOWN" for non-gRPC errors. */
@@ -49,8 +52,33 @@ function grpcCodeOf(error: unknown): number | undefined {
   return typeof code === 'number' && GrpcStatus[code] !== undefined ? code : undefined;
 }
 
+/** The configured gateway address, if the configuration parses (it may be what failed). */
+function configuredAddress(): string | undefined {
+  try {
+    return dashboardConfig().gatewayAddress;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Removes network addresses from text meant for the browser: the configured gateway address and
+ * its host, grpc-js target names (`dns:host:port`, `ipv4:…`), and IPv4/IPv6 literals with or without a port.
+ */
+export function redactAddresses(text: string, gatewayAddress = configuredAddress()): string {
+  let redacted = text;
+  if (gatewayAddress !== undefined) {
+    const host = gatewayAddress.slice(0, gatewayAddress.lastIndexOf(':'));
+    for (const literal of [gatewayAddress, host].filter((value) => value.length > 0)) redacted = redacted.split(literal).join('<gateway>');
+  }
+  return redacted
+    .replace(/\b(?:dns|ipv4|ipv6|unix):[^\s,;()]+/g, '<gateway>')
+    .replace(/\[[0-9A-Fa-f:.]+\](?::\d+)?/g, '<address>')
+    .replace(/\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/g, '<address>');
+}
+
 function singleLine(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
+  const flat = redactAddresses(text).replace(/\s+/g, ' ').trim();
   return flat.length > MAX_DETAILS_LENGTH ? `${flat.slice(0, MAX_DETAILS_LENGTH - 1)}…` : flat;
 }
 
@@ -58,9 +86,14 @@ function singleLine(text: string): string {
 export function describeGrpcError(error: unknown): DescribedGrpcError {
   const code = grpcCodeOf(error);
   if (code === undefined) {
-    // Not from gRPC (e.g. a ConfigError raised before the call): name the error's class instead.
-    const text = error instanceof Error ? `${error.name}: ${error.message}` : `UNKNOWN: ${String(error)}`;
-    return { code: 'UNKNOWN', message: singleLine(text), retriable: true, httpStatus: 502 };
+    // Not from gRPC (e.g. a ConfigError raised before the call): its text may hold configuration
+    // values, so the browser gets the kind only and the log gets the rest.
+    if (error instanceof ConfigError) {
+      return { code: 'UNKNOWN', message: "ConfigError: the dashboard's configuration is invalid (its log names the variable)", retriable: true, httpStatus: 500 };
+    }
+    console.error('dashboard: unexpected error around a gateway call:', error);
+    const kind = error instanceof Error ? error.name : 'UNKNOWN';
+    return { code: 'UNKNOWN', message: `${kind}: unexpected error in the dashboard (see its log)`, retriable: true, httpStatus: 502 };
   }
   const name = GrpcStatus[code] ?? 'UNKNOWN';
   const details = (error as { details?: unknown }).details;
