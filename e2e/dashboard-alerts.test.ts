@@ -69,7 +69,12 @@ test('alerts page: a new RANGE alert appears live in two pages, Acknowledge (by 
     // Two independent browser contexts, like two people: A sees every alert, B filters by the sensor.
     const pageA = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     const pageB = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    await openLive(pageA, '/alerts');
+    // A comes from the chart page through the navigation bar.
+    await pageA.goto(`${DASHBOARD}/`);
+    await pageA.getByRole('navigation').getByRole('link', { name: 'Alerts' }).click();
+    await pageA.waitForURL(`${DASHBOARD}/alerts`);
+    await pageA.waitForFunction(() => document.querySelector('[data-testid="stream-status"]')?.textContent === 'live', undefined, { timeout: 60_000 });
+    assert.equal(await pageA.getByRole('link', { name: 'Alerts' }).getAttribute('aria-current'), 'page');
     await openLive(pageB, `/alerts?sensor=${encodeURIComponent(sensorId)}`);
     assert.equal(await rangeRow(pageA, 'current-alerts', sensorId).count(), 0, 'a fresh sensor has no alert yet');
     assert.match((await pageB.locator('main').textContent()) ?? '', /No open or acknowledged alerts/);
