@@ -31,6 +31,8 @@ const MANUAL_RECONNECT_MS = 3_000;
 /** Events are applied once per animation frame, or after this long when frames do not come (a hidden tab). */
 const FLUSH_FALLBACK_MS = 250;
 const ACK_AS_STORAGE_KEY = 'iot-dashboard.acknowledge-as';
+/** How long an Acknowledge button waits for the new state before it is offered again. */
+const ACK_CONFIRM_TIMEOUT_MS = 20_000;
 
 export interface AlertsFeedProps {
   /** `/api/alerts/stream` with the page's filters. */
@@ -180,6 +182,14 @@ export default function AlertsFeed({ streamUrl, initialAlerts, takenAtMs, snapsh
         });
         if (response.ok) {
           setAck({ kind: 'sent' }); // the ACKNOWLEDGED state itself arrives on the stream
+          // Should it not come (the alert cleared meanwhile, the stream is down), offer the button again.
+          setTimeout(() => {
+            setAcks((previous) =>
+              previous.get(alert.alertId)?.kind === 'sent'
+                ? new Map(previous).set(alert.alertId, { kind: 'failed', message: 'Sent, but no acknowledgement seen on the stream yet; try again.' })
+                : previous,
+            );
+          }, ACK_CONFIRM_TIMEOUT_MS);
           return;
         }
         const body = (await response.json().catch(() => null)) as Partial<ApiErrorBody> | null;
