@@ -95,6 +95,7 @@ async function main(): Promise<void> {
   const writeAck = createAlertAckWriter(producer, registry, config.SCHEMA_REGISTRY_URL);
   const readingSender = createReadingSender(kafka, registry, config.SCHEMA_REGISTRY_URL);
 
+  const service = loadPipelineProto(grpc).iot.v1.PipelineService.service;
   const limits = { queueLimit: config.STREAM_QUEUE_LIMIT, heartbeatMs: config.HEARTBEAT_INTERVAL_MS };
   const openAlertCounts = () => {
     const counts = new Map<string, number>();
@@ -105,15 +106,15 @@ async function main(): Promise<void> {
   const handlers: PipelineServiceHandlers = {
     StreamWindowCounts: (call) => void ready.then(() => {
       const filter = validated(call, () => windowCountsFilter(call.request, config.SNAPSHOT_MINUTES));
-      if (filter) serveSubscription(call, windowCountsSpec(windowFeed.state, filter), call.request.resumeCursor, limits, logger);
+      if (filter) serveSubscription(call, windowCountsSpec(windowFeed.state, filter), call.request.resumeCursor, limits, logger, service.StreamWindowCounts.responseSerialize);
     }),
     StreamAlerts: (call) => void ready.then(() => {
       const filter = validated(call, () => alertsFilter(call.request));
-      if (filter) serveSubscription(call, alertsSpec(alertFeed.state, filter), call.request.resumeCursor, limits, logger);
+      if (filter) serveSubscription(call, alertsSpec(alertFeed.state, filter), call.request.resumeCursor, limits, logger, service.StreamAlerts.responseSerialize);
     }),
     StreamReadings: (call) => void ready.then(() => {
       const filter = validated(call, () => readingsFilter(call.request));
-      if (filter) serveSubscription(call, readingsSpec(readingFeed.state, filter), call.request.resumeCursor, limits, logger);
+      if (filter) serveSubscription(call, readingsSpec(readingFeed.state, filter), call.request.resumeCursor, limits, logger, service.StreamReadings.responseSerialize);
     }),
     ListSensors: listSensorsHandler({ pool, latestReading: (sensorId) => readingFeed.state.get(sensorId)?.value ?? undefined, openAlertCounts, logger }),
     GetWindowCounts: getWindowCountsHandler({ pool, logger }),
@@ -130,8 +131,7 @@ async function main(): Promise<void> {
   };
 
   const server = new grpc.Server({ 'grpc.keepalive_time_ms': 30_000, 'grpc.keepalive_timeout_ms': 10_000, 'grpc.keepalive_permit_without_calls': 1 });
-  const proto = loadPipelineProto(grpc);
-  server.addService(proto.iot.v1.PipelineService.service, withAuth(handlers, config.GATEWAY_TOKENS, logger));
+  server.addService(servedDefinition(service), withAuth(handlers, config.GATEWAY_TOKENS, logger));
   const health = new HealthImplementation({ '': 'NOT_SERVING', [SERVICE_NAME]: 'NOT_SERVING' });
   health.addToServer(server);
   addReflection(server);
@@ -158,6 +158,13 @@ async function main(): Promise<void> {
     await pool.end();
     metricsServer?.close();
   });
+}
+
+/** The service as served: stream methods write pre-encoded live messages (Buffers) as they are. */
+function servedDefinition(service: grpc.ServiceDefinition): grpc.ServiceDefinition {
+  return Object.fromEntries(Object.entries(service).map(([name, method]) => [name, method.responseStream
+    ? { ...method, responseSerialize: (value: unknown) => (Buffer.isBuffer(value) ? value : method.responseSerialize(value)) }
+    : method]));
 }
 
 main().catch((error: unknown) => exitOnStartFailure(logger, error));

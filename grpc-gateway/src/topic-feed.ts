@@ -32,8 +32,8 @@ export interface TopicFeed<V> {
 }
 
 /**
- * Follows a topic into a TopicState with a throwaway consumer group of its own (nothing is
- * committed, so every start rebuilds the same state), read_committed.
+ * Follows a topic into a TopicState with a throwaway consumer group of its own (a new one each
+ * start, so every start rebuilds the same state), read_committed.
  */
 export async function followTopic<V>(options: TopicFeedOptions<V>): Promise<TopicFeed<V>> {
   const { kafka, topic, logger } = options;
@@ -64,7 +64,9 @@ export async function followTopic<V>(options: TopicFeedOptions<V>): Promise<Topi
   await consumer.subscribe({ topic, fromBeginning: true });
   let stopping = false;
   await consumer.run({
-    autoCommit: false,
+    // Committed (to this group only), so a re-join after a lost membership goes on from about
+    // where it was, not from the beginning; TopicState ignores the records it already has.
+    autoCommitInterval: 5000,
     eachMessage: async ({ partition, message, heartbeat }) => {
       for (let attempt = 1; !stopping; attempt++) {
         let decoded: FeedRecord<V>;
@@ -78,6 +80,9 @@ export async function followTopic<V>(options: TopicFeedOptions<V>): Promise<Topi
         }
         if (decoded.ok) {
           state.apply(decoded.key, decoded.value, partition, Number(message.offset));
+          // Applying a record writes to every subscriber: with many, a batch takes long enough to
+          // miss the group's session timeout. heartbeat() sends only when one is due.
+          await heartbeat();
         } else {
           options.onSkipped(topic);
           logger.warn({ topic, partition, offset: message.offset, reason: decoded.reason }, 'skipping a record the gateway cannot use');

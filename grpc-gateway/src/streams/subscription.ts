@@ -6,6 +6,12 @@ import type { TopicRecord, TopicState } from './topic-state.ts';
 /** The waiting queues of every open subscription, for the gateway_subscriber_queue_largest gauge. */
 const openQueues = new Set<Map<unknown, unknown>>();
 
+/**
+ * Live record messages, encoded once and written as they are to every subscriber they match: a
+ * live message does not depend on the subscriber, and each topic's records go to one method only.
+ */
+const encodedLive = new WeakMap<TopicRecord<unknown>, Buffer>();
+
 /** The longest queue any subscriber has now: how far the slowest client is behind. */
 export function largestQueue(): number {
   let largest = 0;
@@ -42,13 +48,16 @@ export interface StreamLimits {
  * Serves one server-streaming call: a snapshot then live changes, or, with a resume cursor, the
  * changes after it then live ones. Respects backpressure: when `write()` returns false nothing
  * more is written until 'drain', and changes wait in this subscriber's own bounded queue.
+ * `encode`: the method's message encoder; given, live messages are encoded once for all
+ * subscribers and written as bytes (the service's serializer must let Buffers through).
  */
 export function serveSubscription<V, E>(
-  call: ServerWritableStream<unknown, E>,
+  call: ServerWritableStream<unknown, E | Buffer>,
   spec: StreamSpec<V, E>,
   resumeCursor: string,
   limits: StreamLimits,
   logger: Logger,
+  encode?: (event: E) => Buffer,
 ): void {
   if (call.cancelled) return;
   const { state } = spec;
@@ -63,7 +72,7 @@ export function serveSubscription<V, E>(
     }
   }
 
-  const queue = new Map<string | number, E>();
+  const queue = new Map<string | number, E | Buffer>();
   openQueues.add(queue);
   let waitingForDrain = false;
   let lastWriteAt = Date.now();
@@ -78,7 +87,7 @@ export function serveSubscription<V, E>(
   };
   const flush = () => {
     while (!ended && !waitingForDrain && queue.size > 0) {
-      const [key, event] = queue.entries().next().value as [string | number, E];
+      const [key, event] = queue.entries().next().value as [string | number, E | Buffer];
       queue.delete(key);
       lastWriteAt = Date.now();
       if (!call.write(event)) {
@@ -90,7 +99,7 @@ export function serveSubscription<V, E>(
       }
     }
   };
-  const enqueue = (key: string | number, event: E) => {
+  const enqueue = (key: string | number, event: E | Buffer) => {
     if (spec.coalesce) queue.delete(key); // re-inserted at the end: the newest change goes out last
     queue.set(key, event);
     if (queue.size > limit) {
@@ -99,8 +108,14 @@ export function serveSubscription<V, E>(
     }
     flush();
   };
+  const liveMessage = (record: TopicRecord<V>): E | Buffer => {
+    if (!encode) return spec.recordEvent(record, false);
+    let bytes = encodedLive.get(record);
+    if (!bytes) encodedLive.set(record, (bytes = encode(spec.recordEvent(record, false))));
+    return bytes;
+  };
   const onRecord = (record: TopicRecord<V>) => {
-    if (spec.matches(record)) enqueue(spec.coalesce ? record.key : sequence++, spec.recordEvent(record, false));
+    if (spec.matches(record)) enqueue(spec.coalesce ? record.key : sequence++, liveMessage(record));
   };
 
   let unsubscribe: () => void;

@@ -81,8 +81,8 @@ export class TopicState<V> {
 
   /**
    * Applies a record and hands it to every listener; a record at or below the partition's newest
-   * applied offset is ignored (undefined), so a consumer that reads again after a rebalance (it
-   * commits nothing) never repeats a record to subscribers.
+   * applied offset is ignored (undefined), so a consumer that reads some records again after a
+   * re-join (from its last commit) never repeats one to subscribers.
    */
   apply(key: string, value: V | null, partition: number, offset: number): TopicRecord<V> | undefined {
     const ring = this.recent.get(partition);
