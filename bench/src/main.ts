@@ -65,7 +65,8 @@ PROCESSOR_GROUP_ID (iot-stream-processor: the running pipeline's group), STACK_H
 Kafka jars are in its lib/kafka) and JAVA_HOME (default: java on the PATH); the gateway
 benchmark reads GATEWAY_ADDRESS (127.0.0.1:50051), GATEWAY_METRICS_URL
 (http://127.0.0.1:9466/metrics), GATEWAY_TOKEN (the local stack's token) and finds the gateway's
-pid with the stack tool (STACK_HOME).
+pid and log with the stack tool (STACK_HOME), or takes GATEWAY_PID and GATEWAY_LOG_FILE for a
+gateway started by hand.
 `;
 
 const loadConfig = () =>
@@ -77,6 +78,9 @@ const loadConfig = () =>
     GATEWAY_ADDRESS: z.string().default('127.0.0.1:50051'),
     GATEWAY_METRICS_URL: envVar.url('http://127.0.0.1:9466/metrics'),
     GATEWAY_TOKEN: z.string().min(1).default(LOCAL_GATEWAY_TOKEN),
+    /** A gateway the stack tool did not start (e.g. `npm start -w grpc-gateway`): its pid and log. */
+    GATEWAY_PID: z.coerce.number().int().nonnegative().default(0),
+    GATEWAY_LOG_FILE: z.string().default(''),
   }));
 
 function positiveInt(name: string, text: string): number {
@@ -394,8 +398,8 @@ async function main(): Promise<number> {
           gatewayAddress: config.GATEWAY_ADDRESS,
           metricsUrl: config.GATEWAY_METRICS_URL,
           token: config.GATEWAY_TOKEN,
-          gatewayPid: gatewayPid(),
-          gatewayLogFile: join(loadStackConfig().paths.logs, 'grpc-gateway.log'),
+          gatewayPid: config.GATEWAY_PID || gatewayPid(),
+          gatewayLogFile: config.GATEWAY_LOG_FILE || join(loadStackConfig().paths.logs, 'grpc-gateway.log'),
           rssLimitMiB: options.gatewayRssLimitMiB,
           registryUrl: config.SCHEMA_REGISTRY_URL,
           signal,
