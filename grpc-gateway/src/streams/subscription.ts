@@ -1,6 +1,6 @@
 import { Metadata, status, type ServerWritableStream } from '@grpc/grpc-js';
 import type { Logger } from '@iot/runtime';
-import { CursorError, decodeCursor } from './cursor.ts';
+import { CursorError, decodeCursor, encodeCursor } from './cursor.ts';
 import type { TopicRecord, TopicState } from './topic-state.ts';
 
 /** The waiting queues of every open subscription, for the gateway_subscriber_queue_largest gauge. */
@@ -129,7 +129,25 @@ export function serveSubscription<V, E>(
     unsubscribe = resumed.unsubscribe;
     call.sendMetadata(new Metadata());
     limit += resumed.missed.length;
-    for (const record of resumed.missed) onRecord(record);
+    // A record's cursor is where this gateway stood when it applied it. A gateway started since
+    // the client's cursor was made read the partitions in another interleaving, so a missed
+    // record's cursor can lie behind the client's on another partition: such records carry the
+    // client's position there, or a later resume would repeat what it already has. Once one
+    // record's cursor covers the client's, every later one does.
+    let clientFloor: Map<number, number> | undefined = new Map(resumeFrom);
+    for (const record of resumed.missed) {
+      if (clientFloor) {
+        const own = decodeCursor(state.topic, record.cursor);
+        if ([...clientFloor].every(([partition, offset]) => (own.get(partition) ?? -1) >= offset)) {
+          clientFloor = undefined;
+        } else {
+          for (const [partition, offset] of own) clientFloor.set(partition, Math.max(offset, clientFloor.get(partition) ?? -1));
+          onRecord({ ...record, cursor: encodeCursor(state.topic, clientFloor) });
+          continue;
+        }
+      }
+      onRecord(record);
+    }
     logger.debug({ peer: call.getPeer(), topic: state.topic, missed: resumed.missed.length }, 'subscriber resumed');
   } else {
     const subscribed = state.snapshotAndSubscribe(onRecord);
