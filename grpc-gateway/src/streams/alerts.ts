@@ -55,8 +55,12 @@ export function alertsSpec(state: TopicState<Alert>, filter: ReturnType<typeof a
   return {
     state,
     coalesce: false, // every state change reaches the client, or it is told to resync
-    // A removal is only known by its key: it goes to everyone whose sensor filter allows it.
-    matches: (record) => (record.value ? valueMatches(record.value) : passes(filter.sensorIds, parseAlertKey(record.key)[0])),
+    // A change also goes to those whose filter the alert's previous value passed, so a client
+    // learns that an alert left its filter (OPEN → ACKNOWLEDGED for a client of OPEN ones) or went.
+    // A removal of an alert the gateway never held is known by its key only: the sensor filter decides.
+    matches: (record) =>
+      (record.value !== null && valueMatches(record.value)) ||
+      (record.previous !== undefined ? valueMatches(record.previous) : record.value === null && passes(filter.sensorIds, parseAlertKey(record.key)[0])),
     inSnapshot: (record) => record.value !== null && valueMatches(record.value),
     recordEvent: (record: TopicRecord<Alert>, snapshot) => {
       const common = { position: record.position, snapshot, cursor: snapshot ? '' : record.cursor };

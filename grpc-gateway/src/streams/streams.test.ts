@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { test } from 'node:test';
 import type { ServerWritableStream } from '@grpc/grpc-js';
+import type { Alert } from '@iot/contracts';
 import type { Logger } from '@iot/runtime';
+import { alertKey, alertsFilter, alertsSpec } from './alerts.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { serveSubscription, type StreamSpec } from './subscription.ts';
 import { TopicState, type TopicRecord } from './topic-state.ts';
@@ -102,6 +104,47 @@ test('records read again after a rebalance (offsets at or below the newest appli
   assert.equal(state.apply('b', 2, 1, 0), undefined, 'an older offset of another partition');
   assert.deepEqual(call.written.filter((e) => e.kind === 'value').map((e) => [e.key, e.value]), [['a', 1], ['b', 2], ['a', 3]]);
   assert.equal(state.get('a')!.value, 3);
+});
+
+test('after a gateway restart (partitions read in another interleaving) a resumed record carries the client\'s position where its own cursor lies behind, so resuming again repeats nothing', () => {
+  // The first gateway gave the client a@0:0, b@0:1, c@1:0: its cursor is t@0:1,1:0.
+  // The restarted one reads partition 1 first: d@1:1 is applied before it has read partition 0.
+  const restarted = new TopicState<number>('t', new Map([[0, 0], [1, 0]]), 100);
+  restarted.apply('c', 3, 1, 0);
+  restarted.apply('d', 4, 1, 1);
+  restarted.apply('a', 1, 0, 0);
+  restarted.apply('b', 2, 0, 1);
+  restarted.apply('e', 5, 0, 2);
+  assert.equal(restarted.get('d')!.cursor, 't@0:-1,1:1', 'as applied, behind the client on partition 0');
+
+  const resumed = new FakeCall();
+  serveSubscription(resumed.asCall(), spec(restarted, false), 't@0:1,1:0', limits, logger);
+  assert.deepEqual(resumed.written.map((e) => [e.key, e.cursor]), [['d', 't@0:1,1:1'], ['e', 't@0:2,1:1']]);
+
+  const again = new FakeCall(); // the client drops after d and resumes with d's cursor
+  serveSubscription(again.asCall(), spec(restarted, false), resumed.written[0]!.cursor, limits, logger);
+  assert.deepEqual(again.written.map((e) => e.key), ['e'], 'a and b are not repeated');
+});
+
+test('an alert leaving a subscriber\'s filter is still sent to it (so it can drop it); one that never passed the filter is not', () => {
+  const state = new TopicState<Alert>('iot.alerts', new Map([[0, 0]]), 100);
+  const alert = (sensorId: string, alertState: Alert['state']): Alert => ({
+    alertId: `${sensorId}/RANGE/1`, sensorId, sensorType: 'temperature', siteId: 'site', rule: 'RANGE', severity: 'CRITICAL', state: alertState,
+    triggerValue: 50, peakValue: 50, threshold: 40, openedAt: 1, lastSeenAt: 1, clearedAt: null, acknowledgedAt: null, acknowledgedBy: null, message: 'too hot',
+  });
+  const openOnly = new FakeCall();
+  const filter = alertsFilter({ siteIds: [], sensorIds: [], severities: [], states: ['ALERT_STATE_OPEN'], resumeCursor: '' });
+  serveSubscription(openOnly.asCall(), alertsSpec(state, filter) as unknown as StreamSpec<Alert, Event>, '', limits, logger);
+  const sent = () => (openOnly.written as unknown as Array<{ alert?: { sensorId: string; state: string }; removed?: { sensorId: string } }>)
+    .filter((e) => e.alert || e.removed).map((e) => (e.alert ? `${e.alert.sensorId}:${e.alert.state}` : `${e.removed!.sensorId}:removed`));
+  state.apply(alertKey('s1', 'RANGE'), alert('s1', 'OPEN'), 0, 0);
+  state.apply(alertKey('s1', 'RANGE'), alert('s1', 'ACKNOWLEDGED'), 0, 1); // leaves the filter: sent
+  state.apply(alertKey('s1', 'RANGE'), alert('s1', 'CLEARED'), 0, 2); // was out already: not sent
+  state.apply(alertKey('s2', 'RANGE'), alert('s2', 'ACKNOWLEDGED'), 0, 3); // never in: not sent
+  state.apply(alertKey('s2', 'RANGE'), null, 0, 4); // its removal: not sent either
+  state.apply(alertKey('s3', 'RANGE'), alert('s3', 'OPEN'), 0, 5);
+  state.apply(alertKey('s3', 'RANGE'), null, 0, 6); // an alert in the filter went: sent
+  assert.deepEqual(sent(), ['s1:ALERT_STATE_OPEN', 's1:ALERT_STATE_ACKNOWLEDGED', 's3:ALERT_STATE_OPEN', 's3:removed']);
 });
 
 test('a cursor older than the resume buffer, or ahead of the gateway, is OUT_OF_RANGE', () => {

@@ -13,6 +13,8 @@ export interface TopicRecord<V> {
   readonly position: Position;
   /** The topic's cursor right after this record (encoded once, shared by every subscriber). */
   readonly cursor: string;
+  /** The key's value before this record (undefined: none was held), so filters can see a value leave them. */
+  readonly previous: V | undefined;
   /** Order of arrival across partitions. */
   readonly sequence: number;
 }
@@ -89,7 +91,8 @@ export class TopicState<V> {
     if (!ring) throw new Error(`${this.topic} has no partition ${partition} (it had ${this.recent.size} at start)`);
     if (offset <= this.applied.get(partition)!) return undefined;
     this.applied.set(partition, offset);
-    const record: TopicRecord<V> = { key, value, position: { topic: this.topic, partition, offset }, cursor: encodeCursor(this.topic, this.applied), sequence: this.sequence++ };
+    const previous = this.latest.get(key)?.value ?? undefined;
+    const record: TopicRecord<V> = { key, value, previous, position: { topic: this.topic, partition, offset }, cursor: encodeCursor(this.topic, this.applied), sequence: this.sequence++ };
     if (value === null) this.latest.delete(key);
     else this.latest.set(key, record);
     const dropped = ring.push(record);

@@ -5,7 +5,9 @@ import type { AlertState as _iot_v1_AlertState, AlertState__Output as _iot_v1_Al
 
 export interface StreamAlertsRequest {
   /**
-   * Only these sites, sensors, severities, states; an empty list does not filter.
+   * Only these sites, sensors, severities, states; an empty list does not filter. The change
+   * that takes an alert out of the filter (OPEN -> ACKNOWLEDGED for states = [OPEN]) is sent as
+   * well, and its removal if it was in: drop an alert whose new value no longer matches.
    */
   'siteIds'?: (string)[];
   'sensorIds'?: (string)[];
@@ -19,7 +21,9 @@ export interface StreamAlertsRequest {
 
 export interface StreamAlertsRequest__Output {
   /**
-   * Only these sites, sensors, severities, states; an empty list does not filter.
+   * Only these sites, sensors, severities, states; an empty list does not filter. The change
+   * that takes an alert out of the filter (OPEN -> ACKNOWLEDGED for states = [OPEN]) is sent as
+   * well, and its removal if it was in: drop an alert whose new value no longer matches.
    */
   'siteIds': (string)[];
   'sensorIds': (string)[];
