@@ -101,7 +101,8 @@ async function buildDashboardIfStale(log: (line: string) => void): Promise<void>
 
 /** Starts every app that is not running yet, pushing each one's name to `started`. */
 export async function startApps(config: StackConfig, log: (line: string) => void, started: string[] = []): Promise<string[]> {
-  await buildDashboardIfStale(log);
+  // Never build under a running `next start`: it would swap .next under the live server.
+  if (runningPid(config, 'dashboard') === undefined) await buildDashboardIfStale(log);
   const env = { ...serviceEnv(config), NEXT_TELEMETRY_DISABLED: '1' };
   for (const app of apps(config)) {
     if (runningPid(config, app.name) === undefined) {
