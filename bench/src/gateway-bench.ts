@@ -18,8 +18,8 @@ export interface GatewayBenchOptions {
   /** StreamWindowCounts subscribers, spread round-robin over `channels` client connections. */
   readonly subscribers: number;
   readonly channels: number;
-  /** Sensors in the bench fleet; every subscriber follows all of them. */
-  readonly sensors: number;
+  /** Sensors in the bench fleet at each step of the ramp; every subscriber follows all of them. */
+  readonly sensorSteps: readonly number[];
   /** How long the fleet produces. */
   readonly seconds: number;
   /** Sensors driven out of their RANGE band, one alert each, `latencySpacingMs` apart. */
@@ -129,10 +129,18 @@ export interface Quantiles {
 export interface GatewayResult {
   gatewayAddress: string;
   gatewayPid: number;
-  fanOut: FanOutResult;
+  /** One fan-out per step of the sensor ramp, in order. */
+  fanOuts: FanOutResult[];
+  /** The largest fleet at which every subscriber received every record (null: none). */
+  largestExactSensors: number | null;
   latency: LatencyResult;
   gatewayLog: GatewayLog;
-  verified: { everySubscriberExact: boolean; everyAlertArrived: boolean };
+  /**
+   * What the gateway promises at any load: nothing that is not on the topic, nothing out of order
+   * or twice, and each window's newest value last. (Every update reaching every subscriber is a
+   * matter of capacity: `largestExactSensors`.)
+   */
+  verified: { deliveriesSound: boolean; everyAlertArrived: boolean };
 }
 
 /** Each bench sensor reads twice a second, so each of its open windows changes between two updates (at most one a second). */
@@ -462,9 +470,9 @@ function cpuSince(mark: CpuMark, pid: number): { seconds: number; gatewayCores: 
  * running stream processor. Every subscriber's messages are then compared, offset by offset,
  * with the fleet's records on iot.window-counts-1m, read back once all its windows have closed.
  */
-async function runFanOut(options: GatewayBenchOptions, resources: Resources, harness: { kafka: Kafka; admin: Admin; registry: SchemaRegistry }, prefix: string): Promise<FanOutResult> {
+async function runFanOut(options: GatewayBenchOptions, resources: Resources, harness: { kafka: Kafka; admin: Admin; registry: SchemaRegistry }, prefix: string, sensors: number): Promise<FanOutResult> {
   const { kafka, admin, registry } = harness;
-  const fleet = fanOutFleet(prefix, options.sensors);
+  const fleet = fanOutFleet(prefix, sensors);
   const sensorIds = fleet.map((sensor) => sensor.id);
   const partitions = (await endOffsets(admin, WINDOW_COUNTS_TOPIC)).size;
   const subscribersBefore = (await gatewayMetric(options.metricsUrl, 'gateway_subscribers', `topic="${WINDOW_COUNTS_TOPIC}"`)) ?? 0;
@@ -771,17 +779,24 @@ async function runLatency(options: GatewayBenchOptions, harness: { kafka: Kafka;
 export async function runGatewayBench(options: GatewayBenchOptions, resources: Resources, harness: { kafka: Kafka; admin: Admin; registry: SchemaRegistry }): Promise<GatewayResult> {
   const prefix = `b${options.runId.slice(-4)}-`;
   const logFrom = logSize(options.gatewayLogFile);
-  const fanOut = await runFanOut(options, resources, harness, prefix);
-  options.signal.throwIfAborted();
+  const fanOuts: FanOutResult[] = [];
+  for (const sensors of options.sensorSteps) {
+    options.progress(`gateway fan-out step: ${sensors} sensors`);
+    fanOuts.push(await runFanOut(options, resources, harness, `${prefix}s${sensors}-`, sensors));
+    options.signal.throwIfAborted();
+    if (fanOuts.at(-1)!.stoppedEarly) break; // the gateway's memory passed the limit: no bigger step
+  }
   const latency = await runLatency(options, harness, prefix);
+  const exact = fanOuts.filter((fanOut) => fanOut.stoppedEarly === null && fanOut.topic.records > 0 && fanOut.verified.subscribersExact === fanOut.subscribers);
   return {
     gatewayAddress: options.gatewayAddress,
     gatewayPid: options.gatewayPid,
-    fanOut,
+    fanOuts,
+    largestExactSensors: exact.length === 0 ? null : Math.max(...exact.map((fanOut) => fanOut.sensors)),
     latency,
     gatewayLog: gatewayLogSince(options.gatewayLogFile, logFrom),
     verified: {
-      everySubscriberExact: fanOut.stoppedEarly === null && fanOut.verified.subscribersExact === fanOut.subscribers && fanOut.topic.records > 0,
+      deliveriesSound: fanOuts.every((fanOut) => fanOut.stoppedEarly === null && fanOut.topic.records > 0 && fanOut.verified.extra === 0 && fanOut.verified.outOfOrderOrDuplicate === 0 && fanOut.verified.subscribersWithEveryLatest === fanOut.subscribers),
       everyAlertArrived: latency.received === latency.samples,
     },
   };
