@@ -192,6 +192,7 @@ test('1,000 StreamWindowCounts subscribers each get every update of their window
 test('a StreamReadings client that stops reading is released once it is STREAM_QUEUE_LIMIT behind and, reading again, gets an unbroken run of the topic\'s readings and then RESOURCE_EXHAUSTED: nothing silently dropped', { timeout: 240_000 }, async () => {
   const QUEUE_LIMIT = 10_000; // the gateway's STREAM_QUEUE_LIMIT, as the stack runs it
   const prefix = uniquePrefix('e2e-stalled-readings');
+  const startedAt = Date.now();
   const fleet = execFileSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'fleet', '--prefix', prefix], { cwd: join(import.meta.dirname, '..', 'producers'), encoding: 'utf8' })
     .trim().split('\n').map((line) => (JSON.parse(line) as { id: string }).id);
   const subscribed = () => gatewayMetric('gateway_subscribers', `topic="${SENSOR_READINGS_TOPIC}"`);
@@ -215,9 +216,10 @@ test('a StreamReadings client that stops reading is released once it is STREAM_Q
 
     // What it did get is, per partition, the topic's first records for the fleet: no hole, no reordering.
     const topic = await collectFromTopic<string, SensorReading>(SENSOR_READINGS_TOPIC, {
-      select: (key) => key.startsWith(prefix),
+      select: (key) => typeof key === 'string' && key.startsWith(prefix), // other tests' keys need not be strings
       done: (records) => records.length >= total,
       timeoutMs: 90_000,
+      sinceMs: startedAt - 60_000, // the fleet is new: older records of this busy topic are not needed
     });
     const topicOffsets = new Map<number, number[]>();
     for (const record of topic) topicOffsets.set(record.partition, [...(topicOffsets.get(record.partition) ?? []), Number(record.offset)]);

@@ -87,13 +87,24 @@ export interface TopicRecord<K, V> {
 /**
  * Follows a topic from its beginning (read_committed, a throwaway group) and keeps the records
  * `select` returns a value for, until `done(records)` holds or the time is up. Keys and values
- * are schema-registry Avro unless `raw` is set.
+ * are schema-registry Avro unless `raw` is set. `sinceMs`: start at the first records of that
+ * time (epoch ms) instead, for a busy topic whose older records the test does not need.
  */
 export async function collectFromTopic<K, V>(
   topic: string,
-  options: { select: (key: K, value: V | null) => boolean; done: (records: Array<TopicRecord<K, V>>) => boolean; timeoutMs: number; raw?: boolean },
+  options: { select: (key: K, value: V | null) => boolean; done: (records: Array<TopicRecord<K, V>>) => boolean; timeoutMs: number; raw?: boolean; sinceMs?: number },
 ): Promise<Array<TopicRecord<K, V>>> {
   const groupId = uniquePrefix('e2e-reader');
+  if (options.sinceMs !== undefined) {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const offsets = await admin.fetchTopicOffsetsByTimestamp(topic, options.sinceMs);
+      await admin.setOffsets({ groupId, topic, partitions: offsets.map(({ partition, offset }) => ({ partition, offset })) });
+    } finally {
+      await admin.disconnect();
+    }
+  }
   const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 250 });
   const records: Array<TopicRecord<K, V>> = [];
   const decode = async (bytes: Buffer | null): Promise<unknown> => {
