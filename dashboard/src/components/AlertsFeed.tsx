@@ -17,7 +17,8 @@ import {
   type AlertFeedAction,
   type FeedStatus,
 } from '../lib/alert-feed.ts';
-import { parseEventObject, STREAM_EVENTS } from '../lib/stream-events.ts';
+import { STREAM_EVENTS } from '../lib/stream-events.ts';
+import { useRelayedStream } from './use-relayed-stream.ts';
 
 const STATUS_TEXT: Record<FeedStatus, string> = {
   connecting: 'connecting…',
@@ -26,10 +27,6 @@ const STATUS_TEXT: Record<FeedStatus, string> = {
   resyncing: 'resyncing…',
 };
 
-/** When the browser gives up on EventSource (readyState CLOSED), open a new one after this delay. */
-const MANUAL_RECONNECT_MS = 3_000;
-/** Events are applied once per animation frame, or after this long when frames do not come (a hidden tab). */
-const FLUSH_FALLBACK_MS = 250;
 const ACK_AS_STORAGE_KEY = 'iot-dashboard.acknowledge-as';
 /** How long an Acknowledge button waits for the new state before it is offered again. */
 const ACK_CONFIRM_TIMEOUT_MS = 20_000;
@@ -71,78 +68,25 @@ export default function AlertsFeed({ streamUrl, initialAlerts, takenAtMs, snapsh
     return () => clearInterval(timer);
   }, []);
 
-  useEffect(() => {
-    let source: EventSource | null = null;
-    let pending: AlertFeedAction[] = [];
-    let frame: number | null = null;
-    let fallback: ReturnType<typeof setTimeout> | null = null;
-    let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
-    let disposed = false;
-
-    const flush = (): void => {
-      if (frame !== null) cancelAnimationFrame(frame);
-      if (fallback !== null) clearTimeout(fallback);
-      frame = null;
-      fallback = null;
-      if (pending.length === 0 || disposed) return;
-      const actions = pending;
-      pending = [];
-      dispatch({ type: 'batch', actions });
-    };
-    const queue = (action: AlertFeedAction): void => {
-      pending.push(action);
-      frame ??= requestAnimationFrame(flush);
-      fallback ??= setTimeout(flush, FLUSH_FALLBACK_MS);
-    };
-    const on = (current: EventSource, name: string, handle: (data: Record<string, unknown>) => AlertFeedAction | null): void => {
-      current.addEventListener(name, (event: MessageEvent) => {
-        const data = parseEventObject(event.data);
-        const action = data === null ? null : handle(data);
-        if (action !== null) queue(action);
-      });
-    };
-
-    const connect = (): void => {
-      const current = new EventSource(streamUrl);
-      source = current;
-      on(current, STREAM_EVENTS.ready, (data) => ({ type: 'ready', resumed: data.resumed === true }));
-      on(current, ALERT_EVENTS.alert, (data) => {
+  useRelayedStream<AlertFeedAction>(streamUrl, {
+    events: {
+      [STREAM_EVENTS.ready]: (data) => ({ type: 'ready', resumed: data.resumed === true }),
+      [ALERT_EVENTS.alert]: (data) => {
         const alert = toAlertPayload(data);
         return alert === null ? null : { type: 'alert', alert, atMs: Date.now() };
-      });
-      on(current, ALERT_EVENTS.removed, (data) => {
+      },
+      [ALERT_EVENTS.removed]: (data) => {
         const removed = toAlertRemovedPayload(data);
         return removed === null ? null : { type: 'removed', removed, atMs: Date.now() };
-      });
-      on(current, STREAM_EVENTS.snapshotComplete, () => ({ type: 'snapshot-complete', atMs: Date.now() }));
-      on(current, STREAM_EVENTS.heartbeat, () => ({ type: 'heartbeat', atMs: Date.now() }));
-      on(current, STREAM_EVENTS.resync, (data) => ({ type: 'resync', reason: typeof data.reason === 'string' ? data.reason : 'resync' }));
-      // Fires both for the route's `event: error` frames (MessageEvent with data) and for connection loss.
-      current.onerror = (event: Event) => {
-        if (disposed) return;
-        queue({ type: 'disconnected', problem: event instanceof MessageEvent && typeof event.data === 'string' ? event.data : null });
-        if (current.readyState === EventSource.CLOSED) {
-          // The browser will not retry by itself (e.g. an HTTP error status): do it ourselves. A
-          // new EventSource has no Last-Event-ID, so it starts with a snapshot that replaces the state.
-          current.close();
-          reconnectTimer ??= setTimeout(() => {
-            reconnectTimer = null;
-            if (!disposed) connect();
-          }, MANUAL_RECONNECT_MS);
-        }
-      };
-    };
-
-    connect();
-    return () => {
-      disposed = true;
-      source?.close();
-      if (frame !== null) cancelAnimationFrame(frame);
-      if (fallback !== null) clearTimeout(fallback);
-      if (reconnectTimer !== null) clearTimeout(reconnectTimer);
-      pending = [];
-    };
-  }, [streamUrl]);
+      },
+      [STREAM_EVENTS.snapshotComplete]: () => ({ type: 'snapshot-complete', atMs: Date.now() }),
+      [STREAM_EVENTS.heartbeat]: () => ({ type: 'heartbeat', atMs: Date.now() }),
+      [STREAM_EVENTS.resync]: (data) => ({ type: 'resync', reason: typeof data.reason === 'string' ? data.reason : 'resync' }),
+    },
+    // A new EventSource after a closed one has no Last-Event-ID: its snapshot replaces the state.
+    disconnected: (problem) => ({ type: 'disconnected', problem }),
+    apply: (actions) => dispatch({ type: 'batch', actions }),
+  });
 
   const current = useMemo(() => currentAlerts(state), [state]);
   const history = useMemo(() => clearedAlerts(state), [state]);

@@ -1,14 +1,15 @@
 'use client';
 
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { MINUTE_MS, minuteTotals, windowKey } from '../lib/minute-totals.ts';
 import {
-  parseWindowCountPayload,
   SSE_EVENTS,
+  toWindowCountPayload,
   WINDOW_COUNTS_STREAM_PATH,
   type WindowCountPayload,
 } from '../lib/window-count.ts';
+import { useRelayedStream } from './use-relayed-stream.ts';
 
 type StreamStatus = 'connecting' | 'live' | 'reconnecting';
 
@@ -21,12 +22,16 @@ const STATUS_TEXT: Record<StreamStatus, string> = {
 const SHOWN_MINUTES = 15;
 /** Windows older than this are dropped from memory. */
 const RETAIN_MS = (SHOWN_MINUTES + 5) * MINUTE_MS;
-/** When the browser gives up on EventSource (readyState CLOSED), open a new one after this delay. */
-const MANUAL_RECONNECT_MS = 3_000;
 const CHART_HEIGHT = 320;
 
 /** Latest value per (sensorId, windowStartMs). */
 type WindowMap = ReadonlyMap<string, WindowCountPayload>;
+
+type StreamAction =
+  | { readonly kind: 'ready' }
+  | { readonly kind: 'resync' }
+  | { readonly kind: 'window'; readonly window: WindowCountPayload }
+  | { readonly kind: 'disconnected'; readonly problem: string | null };
 
 export default function LiveWindowCounts() {
   const [windows, setWindows] = useState<WindowMap>(() => new Map());
@@ -35,7 +40,6 @@ export default function LiveWindowCounts() {
   const [serverError, setServerError] = useState<string | null>(null);
   // null until mounted, so the server render and the first client render agree.
   const [nowMs, setNowMs] = useState<number | null>(null);
-  const pending = useRef<WindowCountPayload[]>([]);
 
   // Wall clock for the rolling 15 minutes and the "Xs ago" text.
   useEffect(() => {
@@ -44,76 +48,44 @@ export default function LiveWindowCounts() {
     return () => clearInterval(timer);
   }, []);
 
-  useEffect(() => {
-    let source: EventSource | null = null;
-    let frame: number | null = null;
-    let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
-    let disposed = false;
-
-    // Applies every event received since the last animation frame in one state update.
-    const flush = (): void => {
-      frame = null;
-      const batch = pending.current;
-      if (batch.length === 0) return;
-      pending.current = [];
-      setWindows((previous) => {
-        const next = new Map(previous);
-        for (const window of batch) next.set(windowKey(window), window);
-        const oldest = Date.now() - RETAIN_MS;
-        for (const [key, window] of next) {
-          if (window.windowEndMs < oldest) next.delete(key);
-        }
-        return next;
-      });
-      setLastMessageAt(Date.now());
-    };
-
-    const connect = (): void => {
-      source = new EventSource(WINDOW_COUNTS_STREAM_PATH);
+  useRelayedStream<StreamAction>(WINDOW_COUNTS_STREAM_PATH, {
+    events: {
       // "live" once the gateway has accepted the stream, not merely when this route answered:
       // with the gateway down the route opens and then reports the error.
-      source.addEventListener(SSE_EVENTS.ready, () => {
-        setStatus('live');
-        setServerError(null);
-      });
+      [SSE_EVENTS.ready]: () => ({ kind: 'ready' }),
       // The route lost its place (cursor too old, or this page read too slowly): drop every window;
       // a fresh snapshot follows.
-      source.addEventListener(SSE_EVENTS.resync, () => {
-        pending.current = [];
-        setWindows(new Map());
-      });
-      source.addEventListener(SSE_EVENTS.windowCount, (event: MessageEvent) => {
-        const window = parseWindowCountPayload(event.data);
-        if (window === null) return;
-        pending.current.push(window);
-        frame ??= requestAnimationFrame(flush);
-      });
-      // Fires both for our `event: error` frames (MessageEvent with data) and for connection loss.
-      source.onerror = (event: Event) => {
-        if (event instanceof MessageEvent && typeof event.data === 'string') setServerError(event.data);
-        const current = source;
-        if (current === null || disposed) return;
-        if (current.readyState === EventSource.CLOSED) {
-          // The browser will not retry by itself (e.g. HTTP error status): do it ourselves.
-          current.close();
-          reconnectTimer ??= setTimeout(() => {
-            reconnectTimer = null;
-            if (!disposed) connect();
-          }, MANUAL_RECONNECT_MS);
+      [SSE_EVENTS.resync]: () => ({ kind: 'resync' }),
+      [SSE_EVENTS.windowCount]: (data) => {
+        const window = toWindowCountPayload(data);
+        return window === null ? null : { kind: 'window', window };
+      },
+    },
+    disconnected: (problem) => ({ kind: 'disconnected', problem }),
+    apply: (actions) => {
+      for (const action of actions) {
+        if (action.kind === 'ready') {
+          setStatus('live');
+          setServerError(null);
+        } else if (action.kind === 'disconnected') {
+          if (action.problem !== null) setServerError(action.problem);
+          setStatus('reconnecting');
         }
-        setStatus('reconnecting');
-      };
-    };
-
-    connect();
-    return () => {
-      disposed = true;
-      source?.close();
-      if (frame !== null) cancelAnimationFrame(frame);
-      if (reconnectTimer !== null) clearTimeout(reconnectTimer);
-      pending.current = [];
-    };
-  }, []);
+      }
+      // The windows after the batch's last resync, in one state update.
+      const lastResync = actions.findLastIndex((action) => action.kind === 'resync');
+      const windows = actions.slice(lastResync + 1).flatMap((action) => (action.kind === 'window' ? [action.window] : []));
+      if (lastResync < 0 && windows.length === 0) return;
+      setWindows((previous) => {
+        const next = lastResync < 0 ? new Map(previous) : new Map<string, WindowCountPayload>();
+        for (const window of windows) next.set(windowKey(window), window);
+        const oldest = Date.now() - RETAIN_MS;
+        for (const [key, window] of next) if (window.windowEndMs < oldest) next.delete(key);
+        return next;
+      });
+      if (windows.length > 0) setLastMessageAt(Date.now());
+    },
+  });
 
   const view = useMemo(
     () => (nowMs === null ? null : minuteTotals(windows.values(), nowMs, SHOWN_MINUTES)),

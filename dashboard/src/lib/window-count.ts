@@ -31,17 +31,8 @@ export const SSE_EVENTS = {
 
 export const WINDOW_COUNTS_STREAM_PATH = '/api/window-counts/stream';
 
-/** Parses one `window-count` event's data, or returns null when it is not a valid payload. */
-export function parseWindowCountPayload(data: unknown): WindowCountPayload | null {
-  if (typeof data !== 'string') return null;
-  let value: unknown;
-  try {
-    value = JSON.parse(data);
-  } catch {
-    return null;
-  }
-  if (typeof value !== 'object' || value === null) return null;
-  const v = value as Record<string, unknown>;
+/** One `window-count` event's data (parsed JSON) as a payload, or null when it is not a valid one. */
+export function toWindowCountPayload(v: Record<string, unknown>): WindowCountPayload | null {
   // The key and the count are required; the statistics may be null (JSON has no NaN).
   const required = ['windowStartMs', 'windowEndMs', 'count'] as const;
   if (typeof v.sensorId !== 'string') return null;
