@@ -1,0 +1,86 @@
+/// <reference lib="dom" />
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { promisify } from 'node:util';
+import * as grpc from '@grpc/grpc-js';
+import { ALERTS_TOPIC, type Alert, type AlertKey } from '@iot/contracts';
+import { LOCAL_GATEWAY_TOKEN, loadPipelineProto, type IngestReadingsResponse__Output, type SensorReadingMessage } from '@iot/contracts/grpc';
+import { killComponent, serviceEnv, status as stackStatus, upWithApps } from '@iot/stack';
+import { launchChromium } from './browser.ts';
+import { collectFromTopic, REPO_ROOT, stack, uniquePrefix } from './support.ts';
+
+// The Alerts page while the gateway is SIGKILLed and restarted: it says "reconnecting…", the alert
+// changes meanwhile (acknowledged from the terminal, straight into Kafka), and once the gateway is
+// back the page is live again with the new state and still one row for the alert.
+
+const run = promisify(execFile);
+const DASHBOARD = `http://127.0.0.1:${stack.DASHBOARD_PORT}`;
+const proto = loadPipelineProto(grpc);
+
+function ingest(readings: SensorReadingMessage[]): Promise<IngestReadingsResponse__Output> {
+  const client = new proto.iot.v1.PipelineService(`127.0.0.1:${stack.GATEWAY_PORT}`, grpc.credentials.createInsecure());
+  const metadata = new grpc.Metadata();
+  metadata.set('authorization', `Bearer ${LOCAL_GATEWAY_TOKEN}`);
+  return new Promise<IngestReadingsResponse__Output>((resolve, reject) => {
+    const call = client.IngestReadings(metadata, { deadline: Date.now() + 30_000 }, (error, response) => (error ? reject(error) : resolve(response!)));
+    for (const reading of readings) call.write({ reading });
+    call.end();
+  }).finally(() => client.close());
+}
+
+test('alerts page: the gateway SIGKILLed shows "reconnecting…"; restarted, the page is live again with the state that changed meanwhile and one row per alert', { timeout: 240_000 }, async () => {
+  const prefix = uniquePrefix('e2e-dash-reconnect');
+  const sensorId = `${prefix}temp-1`;
+  const reading = (i: number, value: number): SensorReadingMessage => ({ sensorId, sensorType: 'temperature', siteId: `${prefix}site`, timestampMs: Date.now() - 5000 + i * 100, value, unit: '°C' });
+  const dir = join(REPO_ROOT, 'test-results');
+  mkdirSync(dir, { recursive: true });
+  const status = (page: { getByTestId: (id: string) => { textContent: () => Promise<string | null> } }) => page.getByTestId('stream-status').textContent();
+
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${DASHBOARD}/alerts?sensor=${encodeURIComponent(sensorId)}`);
+    await page.waitForFunction(() => document.querySelector('[data-testid="stream-status"]')?.textContent === 'live', undefined, { timeout: 60_000 });
+    assert.equal((await ingest([reading(0, 50), reading(1, 50), reading(2, 50)])).accepted, 3); // RANGE opens
+    const rows = page.locator(`[data-testid="current-alerts"] tr[data-alert-id^=${JSON.stringify(`${sensorId}/RANGE/`)}]`);
+    await rows.first().waitFor({ timeout: 60_000 });
+    assert.equal(await rows.first().getAttribute('data-state'), 'OPEN');
+    const alertId = (await rows.first().getAttribute('data-alert-id'))!;
+
+    const pidBefore = stackStatus(stack).find((component) => component.name === 'grpc-gateway')?.pid;
+    assert.ok(await killComponent(stack, 'grpc-gateway'), 'the gateway was running and got killed');
+    await page.waitForFunction(() => document.querySelector('[data-testid="stream-status"]')?.textContent === 'reconnecting…', undefined, { timeout: 30_000 });
+    await page.screenshot({ path: join(dir, 'dashboard-alerts-reconnecting.png') });
+
+    // Meanwhile the alert is acknowledged from a terminal (alerts CLI → iot.alert-acks → processor).
+    const acked = await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'ack', alertId, '--by', 'e2e-while-down'], { cwd: join(REPO_ROOT, 'alerts-cli'), env: { ...process.env, ...serviceEnv(stack) } });
+    assert.match(acked.stdout, /acknowledgement for .* by e2e-while-down sent/);
+    await collectFromTopic<AlertKey, Alert>(ALERTS_TOPIC, {
+      select: (key) => key.sensorId === sensorId && key.rule === 'RANGE',
+      done: (records) => records.some((record) => record.value?.state === 'ACKNOWLEDGED'),
+      timeoutMs: 60_000,
+      sinceMs: Date.now() - 120_000,
+    });
+    assert.equal(await status(page), 'reconnecting…', 'still down: nothing new on the page');
+    assert.equal(await rows.first().getAttribute('data-state'), 'OPEN');
+
+    await upWithApps(stack, () => undefined); // starts the killed gateway again, waits for SERVING
+    const pidAfter = stackStatus(stack).find((component) => component.name === 'grpc-gateway')?.pid;
+    assert.ok(pidAfter !== undefined && pidAfter !== pidBefore, `a new gateway runs (pid ${pidBefore} → ${pidAfter})`);
+    await page.waitForFunction(() => document.querySelector('[data-testid="stream-status"]')?.textContent === 'live', undefined, { timeout: 60_000 });
+    await page.waitForFunction(
+      (id) => document.querySelector(`[data-testid="current-alerts"] tr[data-alert-id=${JSON.stringify(id)}]`)?.getAttribute('data-state') === 'ACKNOWLEDGED',
+      alertId,
+      { timeout: 30_000 },
+    );
+    assert.equal(await rows.count(), 1, 'one row for the alert: nothing doubled across the restart');
+    assert.match((await rows.first().textContent()) ?? '', /by e2e-while-down/);
+    await page.screenshot({ path: join(dir, 'dashboard-alerts-after-gateway-restart.png') });
+  } finally {
+    await browser.close();
+    if (!stackStatus(stack).some((component) => component.name === 'grpc-gateway' && component.pid !== undefined)) await upWithApps(stack, () => undefined);
+  }
+});
