@@ -112,19 +112,20 @@ export default function LiveWindowCounts() {
         Total readings: <strong data-testid="total-readings">{view?.totalReadings ?? 0}</strong>
       </p>
 
-      <div
-        className="chart"
-        data-testid="window-counts-chart"
-        role="img"
-        aria-label={`Bar chart of readings per minute summed over all sensors for the last ${SHOWN_MINUTES} minutes`}
-        style={{ height: CHART_HEIGHT }}
-      >
+      {/* The chart's own keyboard layer (a focusable svg, role application) is named by its title:
+          the left and right arrow keys move the tooltip, which is announced, from minute to minute. */}
+      <div className="chart" data-testid="window-counts-chart" style={{ height: CHART_HEIGHT }}>
         <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
-          <BarChart data={view?.minutes ?? []} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
+          <BarChart
+            data={view?.minutes ?? []}
+            margin={{ top: 8, right: 16, bottom: 8, left: 0 }}
+            title={`Bar chart of readings per minute summed over all sensors for the last ${SHOWN_MINUTES} minutes`}
+            desc="Use the left and right arrow keys to read each minute's total."
+          >
             <CartesianGrid strokeDasharray="3 3" vertical={false} className="chart-grid" />
             <XAxis dataKey="label" tick={{ fontSize: 12 }} interval="preserveStartEnd" />
             <YAxis allowDecimals={false} tick={{ fontSize: 12 }} width={56} />
-            <Tooltip formatter={(value) => [value, 'readings']} labelFormatter={(label) => `${String(label)} UTC`} />
+            <Tooltip cursor={{ fill: 'var(--border)' }} formatter={(value) => [value, 'readings']} labelFormatter={(label) => `${String(label)} UTC`} />
             <Bar dataKey="total" name="readings" fill="var(--accent)" isAnimationActive={false} />
           </BarChart>
         </ResponsiveContainer>
