@@ -13,6 +13,7 @@ import {
 } from '@iot/contracts/grpc';
 import { chromium, type Page } from 'playwright-core';
 import { ALERTS_TOPIC, type Alert, type AlertKey } from '@iot/contracts';
+import { assertAccessibleInBothSchemes } from './accessibility.ts';
 import { collectFromTopic, REPO_ROOT, stack, uniquePrefix } from './support.ts';
 
 // The Alerts page in headless Chromium against the running pipeline: an alert raised through the
@@ -56,7 +57,7 @@ async function openLive(page: Page, path: string): Promise<void> {
   await page.waitForFunction(() => document.querySelector('[data-testid="stream-status"]')?.textContent === 'live', undefined, { timeout: 60_000 });
 }
 
-test('alerts page: a new RANGE alert appears live in two pages, Acknowledge (by keyboard) in one shows ACKNOWLEDGED in the other, and clearing moves it to history', { timeout: 240_000 }, async () => {
+test('alerts page: a new RANGE alert appears live in two pages, Acknowledge (by keyboard) in one shows ACKNOWLEDGED in the other, and clearing moves it to history; no serious or critical axe-core violation in any of these states, light or dark', { timeout: 240_000 }, async () => {
   const prefix = uniquePrefix('e2e-dash-alerts');
   const sensorId = `${prefix}temp-1`;
   const at = (i: number) => Date.now() - 5000 + i * 100;
@@ -94,6 +95,9 @@ test('alerts page: a new RANGE alert appears live in two pages, Acknowledge (by 
       assert.match(text, /UTC/, 'since when');
     }
     await pageA.screenshot({ path: join(dir, 'dashboard-alerts-open.png'), fullPage: false });
+    // axe-core on page B, whose filter holds just this alert (the unfiltered page holds every test's
+    // alerts, over a thousand rows, ~35 s per axe run): the same markup, in each state it takes.
+    await assertAccessibleInBothSchemes(pageB, '/alerts with an OPEN alert');
 
     // Page A acknowledges it with the keyboard: name field, then the row's labelled button.
     await pageA.getByLabel('Acknowledge as').fill('e2e-page-a');
@@ -110,6 +114,7 @@ test('alerts page: a new RANGE alert appears live in two pages, Acknowledge (by 
     await waitForState(pageA, sensorId, 'ACKNOWLEDGED'); // page A learns it from the stream too
     assert.equal(await rowB.count(), 1, 'one row per alert, no duplicate');
     await pageB.screenshot({ path: join(dir, 'dashboard-alerts-acknowledged.png'), fullPage: false });
+    await assertAccessibleInBothSchemes(pageB, '/alerts with an ACKNOWLEDGED alert');
 
     // Normal readings clear it: it leaves the current list for the history list, in both pages.
     await ingest([reading(10, 20), reading(11, 20), reading(12, 20)]);
@@ -120,6 +125,7 @@ test('alerts page: a new RANGE alert appears live in two pages, Acknowledge (by 
     }
     for (const page of [pageA, pageB]) assert.equal(await page.getByTestId('stream-status').textContent(), 'live');
     await pageB.screenshot({ path: join(dir, 'dashboard-alerts-cleared.png'), fullPage: true });
+    await assertAccessibleInBothSchemes(pageB, '/alerts with the alert in history');
   } finally {
     await browser.close();
   }

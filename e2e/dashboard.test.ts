@@ -4,13 +4,14 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { chromium } from 'playwright-core';
+import { assertAccessibleInBothSchemes } from './accessibility.ts';
 import { REPO_ROOT, stack } from './support.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // Without the background-networking flags Chromium keeps dialling out to a network we do not have.
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-test('the dashboard shows a live chart of per-minute counts that updates', { timeout: 120_000 }, async () => {
+test('the dashboard shows a live chart of per-minute counts that updates, with no serious or critical axe-core violation in the light or dark scheme', { timeout: 120_000 }, async () => {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -26,6 +27,7 @@ test('the dashboard shows a live chart of per-minute counts that updates', { tim
     );
     assert.match((await page.getByTestId('stream-status').textContent()) ?? '', /live/);
     assert.ok((await page.locator('[data-testid="window-counts-chart"] svg .recharts-bar-rectangle, [data-testid="window-counts-chart"] svg path').count()) > 0, 'the chart drew something');
+    await assertAccessibleInBothSchemes(page, '/ with live data');
     const dir = join(REPO_ROOT, 'test-results');
     mkdirSync(dir, { recursive: true });
     await page.screenshot({ path: join(dir, 'dashboard.png'), fullPage: true });
