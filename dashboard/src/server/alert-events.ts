@@ -9,6 +9,7 @@ import {
   type AlertRuleName,
 } from '../lib/alert.ts';
 import type { RecordEvent } from './gateway-sse-relay.ts';
+import { filtersQuery, identifier, listOf, parseQueryFilters } from './query-filters.ts';
 
 /** StreamAlerts messages as the browser sees them, and the stream's query filters (pure). */
 
@@ -58,16 +59,6 @@ export function alertRecordEvent(message: AlertEvent__Output): RecordEvent | nul
   return null;
 }
 
-const MAX_FILTER_VALUES = 100;
-const identifier = z.string().trim().min(1, 'must not be empty').max(128, 'at most 128 characters');
-
-/** Repeated (`?severity=WARNING&severity=CRITICAL`) or comma-separated (`?severity=WARNING,CRITICAL`). */
-const listOf = <T extends z.ZodType<unknown, string>>(item: T) =>
-  z
-    .array(z.string())
-    .transform((values) => values.flatMap((value) => value.split(',')).filter((value) => value.trim() !== ''))
-    .pipe(z.array(item).max(MAX_FILTER_VALUES, `at most ${MAX_FILTER_VALUES} values`));
-
 const alertFiltersSchema = z.strictObject({
   site: listOf(identifier),
   sensor: listOf(identifier),
@@ -79,14 +70,7 @@ export type AlertFilters = z.output<typeof alertFiltersSchema>;
 
 /** The query of `/api/alerts/stream` (and of the /alerts page): every problem, or the filters. */
 export function parseAlertFilters(params: URLSearchParams): { ok: true; filters: AlertFilters } | { ok: false; message: string } {
-  const raw: Record<string, string[]> = { site: [], sensor: [], severity: [], state: [] };
-  for (const [name, value] of params) (raw[name] ??= []).push(value);
-  const result = alertFiltersSchema.safeParse(raw);
-  if (result.success) return { ok: true, filters: result.data };
-  const problems = result.error.issues.map((issue) =>
-    issue.code === 'unrecognized_keys' ? `unknown query parameter ${issue.keys.join(', ')}` : `${issue.path.join('.') || 'query'}: ${issue.message}`,
-  );
-  return { ok: false, message: problems.join('; ') };
+  return parseQueryFilters(alertFiltersSchema, params);
 }
 
 /** The StreamAlerts request for the filters (without resume_cursor, which the relay adds). */
@@ -101,8 +85,5 @@ export function streamAlertsRequest(filters: AlertFilters): StreamAlertsRequest 
 
 /** The same filters as a query string for the page's EventSource URL ('' when none). */
 export function alertFiltersQuery(filters: AlertFilters): string {
-  const params = new URLSearchParams();
-  for (const [name, values] of Object.entries(filters)) for (const value of values) params.append(name, value);
-  const text = params.toString();
-  return text === '' ? '' : `?${text}`;
+  return filtersQuery(filters);
 }

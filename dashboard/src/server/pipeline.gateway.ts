@@ -6,8 +6,12 @@ import {
   type AckAlertRequest,
   type AckAlertResponse__Output,
   type AlertEvent__Output,
+  type ListSensorsRequest,
+  type ListSensorsResponse__Output,
+  type ReadingEvent__Output,
   type PipelineServiceClient,
   type StreamAlertsRequest,
+  type StreamReadingsRequest,
   type StreamWindowCountsRequest,
   type WindowCountEvent__Output,
 } from '@iot/contracts/grpc';
@@ -30,6 +34,7 @@ export function pipelineClient(): PipelineServiceClient {
 
 export type WindowCountsCall = grpc.ClientReadableStream<WindowCountEvent__Output>;
 export type AlertsCall = grpc.ClientReadableStream<AlertEvent__Output>;
+export type ReadingsCall = grpc.ClientReadableStream<ReadingEvent__Output>;
 
 /** Opens PipelineService.StreamWindowCounts: a snapshot of current windows, then every change. */
 export function streamWindowCounts(request: StreamWindowCountsRequest): WindowCountsCall {
@@ -39,6 +44,22 @@ export function streamWindowCounts(request: StreamWindowCountsRequest): WindowCo
 /** Opens PipelineService.StreamAlerts: every matching alert's state, then every change. */
 export function streamAlerts(request: StreamAlertsRequest, options: grpc.CallOptions = {}): AlertsCall {
   return pipelineClient().StreamAlerts(request, authMetadata(), options);
+}
+
+/** Opens PipelineService.StreamReadings: each matching sensor's latest reading, then every new one. */
+export function streamReadings(request: StreamReadingsRequest): ReadingsCall {
+  return pipelineClient().StreamReadings(request, authMetadata());
+}
+
+/** PipelineService.ListSensors (the device registry with latest readings and open alert counts) with a deadline. */
+export function listSensors(request: ListSensorsRequest, timeoutMs = 2_000): Promise<ListSensorsResponse__Output> {
+  return new Promise((resolve, reject) => {
+    pipelineClient().ListSensors(request, authMetadata(), { deadline: Date.now() + timeoutMs }, (error, response) => {
+      if (error) reject(error);
+      else if (response === undefined) reject(new Error('ListSensors answered nothing'));
+      else resolve(response);
+    });
+  });
 }
 
 /** PipelineService.AckAlert with a deadline; rejects with the grpc-js error. */
