@@ -76,7 +76,14 @@ test('alerts page: a new RANGE alert appears live in two pages, Acknowledge (by 
     await pageA.waitForURL(`${DASHBOARD}/alerts`);
     await pageA.waitForFunction(() => document.querySelector('[data-testid="stream-status"]')?.textContent === 'live', undefined, { timeout: 60_000 });
     assert.equal(await pageA.getByRole('link', { name: 'Alerts' }).getAttribute('aria-current'), 'page');
-    await openLive(pageB, `/alerts?sensor=${encodeURIComponent(sensorId)}`);
+    // B filters by the sensor with the page's filter form, by keyboard (Enter submits it).
+    await openLive(pageB, '/alerts');
+    const sensorFilter = pageB.getByRole('search', { name: 'Filter alerts' }).getByLabel('Sensor');
+    await sensorFilter.fill(sensorId);
+    await sensorFilter.press('Enter');
+    await pageB.waitForURL((url) => url.pathname === '/alerts' && url.searchParams.get('sensor') === sensorId);
+    await pageB.waitForFunction(() => document.querySelector('[data-testid="stream-status"]')?.textContent === 'live', undefined, { timeout: 60_000 });
+    assert.equal(await pageB.getByLabel('Sensor').inputValue(), sensorId, 'the form shows the filter in force');
     assert.equal(await rangeRow(pageA, 'current-alerts', sensorId).count(), 0, 'a fresh sensor has no alert yet');
     assert.match((await pageB.locator('main').textContent()) ?? '', /No open or acknowledged alerts/);
 
