@@ -5,6 +5,7 @@ import { usePathname } from 'next/navigation';
 
 const PAGES = [
   { href: '/', label: 'Throughput' },
+  { href: '/fleet', label: 'Fleet' },
   { href: '/alerts', label: 'Alerts' },
 ] as const;
 
