@@ -1,0 +1,169 @@
+/// <reference lib="dom" />
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import * as grpc from '@grpc/grpc-js';
+import { LOCAL_GATEWAY_TOKEN, loadPipelineProto, type IngestReadingsResponse__Output, type SensorReadingMessage } from '@iot/contracts/grpc';
+import type { Page } from 'playwright-core';
+import { launchChromium } from './browser.ts';
+import { query, REPO_ROOT, stack, uniquePrefix } from './support.ts';
+
+// The Fleet page in headless Chromium against the running pipeline: it lists the device registry,
+// its filters and search narrow the list, and a sensor driven through the gateway's IngestReadings
+// (which the registry does not list, so it shows in the "unregistered" group) turns to alerting
+// on a RANGE spike and back to ok once its alerts clear.
+// DASHBOARD_URL tests another dashboard than the stack's (e.g. one built from a branch on :3100).
+
+const DASHBOARD = process.env.DASHBOARD_URL ?? `http://127.0.0.1:${stack.DASHBOARD_PORT}`;
+const proto = loadPipelineProto(grpc);
+
+function ingest(readings: SensorReadingMessage[]): Promise<IngestReadingsResponse__Output> {
+  const client = new proto.iot.v1.PipelineService(`127.0.0.1:${stack.GATEWAY_PORT}`, grpc.credentials.createInsecure());
+  const metadata = new grpc.Metadata();
+  metadata.set('authorization', `Bearer ${LOCAL_GATEWAY_TOKEN}`);
+  return new Promise<IngestReadingsResponse__Output>((resolve, reject) => {
+    const call = client.IngestReadings(metadata, { deadline: Date.now() + 30_000 }, (error, response) => (error ? reject(error) : resolve(response!)));
+    for (const reading of readings) call.write({ reading });
+    call.end();
+  }).finally(() => client.close());
+}
+
+interface ShownRow {
+  sensorId: string;
+  status: string;
+  statusText: string;
+  registered: string;
+  site: string;
+  type: string;
+  group: string;
+}
+
+/** Every sensor row the page shows, with its group. */
+function shownRows(page: Page): Promise<ShownRow[]> {
+  return page.$$eval('[data-testid="fleet-sensor"]', (rows) =>
+    rows.map((row) => ({
+      sensorId: row.getAttribute('data-sensor-id') ?? '',
+      status: row.getAttribute('data-status') ?? '',
+      statusText: row.querySelector('[data-testid="sensor-status"]')?.textContent ?? '',
+      registered: row.getAttribute('data-registered') ?? '',
+      site: row.getAttribute('data-site') ?? '',
+      type: row.getAttribute('data-type') ?? '',
+      group: row.closest('[data-testid="fleet-group"]')?.getAttribute('data-group') ?? '',
+    })),
+  );
+}
+
+const sorted = (values: Iterable<string>) => [...values].sort();
+
+/** Waits until the row of the sensor shows this status (attribute and text). */
+async function waitForStatus(page: Page, sensorId: string, status: string): Promise<void> {
+  await page.waitForFunction(
+    ([id, wanted]) => {
+      const row = document.querySelector(`[data-testid="fleet-sensor"][data-sensor-id=${JSON.stringify(id)}]`);
+      return row?.getAttribute('data-status') === wanted && row.querySelector('[data-testid="sensor-status"]')?.textContent === wanted.toUpperCase();
+    },
+    [sensorId, status] as const,
+    { timeout: 60_000 },
+  );
+}
+
+test('fleet page: lists every sensor of the devices table by site; site, type and search narrow it; a sensor outside the registry shows as unregistered, alerting on a RANGE spike and ok again once its alerts clear', { timeout: 240_000 }, async () => {
+  const devices = await query<{ sensor_id: string; site_id: string; sensor_type: string }>('SELECT sensor_id, site_id, sensor_type FROM devices');
+  assert.ok(devices.length > 0, 'the registry has sensors');
+  const prefix = uniquePrefix('e2e-dash-fleet');
+  const sensorId = `${prefix}temp-1`;
+  const dir = join(REPO_ROOT, 'test-results');
+  mkdirSync(dir, { recursive: true });
+
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const consoleErrors: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
+    // Reached from the chart page through the navigation bar.
+    await page.goto(`${DASHBOARD}/`);
+    await page.getByRole('navigation').getByRole('link', { name: 'Fleet' }).click();
+    await page.waitForURL(`${DASHBOARD}/fleet`);
+    assert.equal(await page.getByRole('link', { name: 'Fleet' }).getAttribute('aria-current'), 'page');
+    await page.waitForFunction(() => document.querySelector('[data-testid="stream-status"]')?.textContent === 'live', undefined, { timeout: 60_000 });
+
+    // The registry, every sensor once, in the group of its site; each status by text as well as by attribute.
+    const rows = await shownRows(page);
+    const registered = rows.filter((row) => row.registered === 'true');
+    assert.deepEqual(sorted(registered.map((row) => row.sensorId)), sorted(devices.map((device) => device.sensor_id)));
+    const siteOf = new Map(devices.map((device) => [device.sensor_id, device.site_id]));
+    for (const row of registered) assert.equal(row.group, siteOf.get(row.sensorId), `${row.sensorId} is in its site's group`);
+    for (const row of rows) {
+      assert.ok(['ok', 'alerting', 'silent', 'disabled'].includes(row.status), `${row.sensorId}: a known status (${row.status})`);
+      assert.equal(row.statusText, row.status.toUpperCase(), `${row.sensorId}: the status as text`);
+    }
+    for (const row of rows.filter((row) => row.registered === 'false')) assert.equal(row.group, 'unregistered');
+    await page.screenshot({ path: join(dir, 'dashboard-fleet.png'), fullPage: true });
+
+    // Site, then type: exactly the registry's sensors of that site and type (plus unregistered ones that match).
+    const { site_id: site, sensor_type: type } = devices[0]!;
+    await page.getByLabel('Site').selectOption(site);
+    await page.getByLabel('Type').selectOption(type);
+    await page.waitForFunction(
+      ([wantedSite, wantedType]) =>
+        Array.from(document.querySelectorAll('[data-testid="fleet-sensor"]')).every((row) => row.getAttribute('data-site') === wantedSite && row.getAttribute('data-type') === wantedType),
+      [site, type] as const,
+      { timeout: 10_000 },
+    );
+    const narrowed = await shownRows(page);
+    assert.deepEqual(
+      sorted(narrowed.filter((row) => row.registered === 'true').map((row) => row.sensorId)),
+      sorted(devices.filter((device) => device.site_id === site && device.sensor_type === type).map((device) => device.sensor_id)),
+    );
+    assert.ok(narrowed.length < rows.length, 'the filters narrowed the list');
+    await page.getByLabel('Site').selectOption('');
+    await page.getByLabel('Type').selectOption('');
+
+    // The controls are reached by keyboard: Site → Type → search, where the new sensor's id is typed.
+    await page.getByLabel('Site').focus();
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.closest('label')?.querySelector('span')?.textContent), 'Type');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('type')), 'search');
+    await page.keyboard.type(sensorId);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="fleet-sensor"]').length === 0, undefined, { timeout: 10_000 });
+    assert.match((await page.locator('main').textContent()) ?? '', /No sensor matches the filters/, 'not known yet');
+
+    // Three readings above the temperature maximum (45 °C) open RANGE: the row appears, unregistered, alerting.
+    const spikeAt = Date.now();
+    const reading = (at: number, value: number): SensorReadingMessage => ({ sensorId, sensorType: 'temperature', siteId: `${prefix}site`, timestampMs: at, value, unit: '°C' });
+    assert.equal((await ingest([0, 1, 2].map((i) => reading(spikeAt + i * 100, 50)))).accepted, 3);
+    await waitForStatus(page, sensorId, 'alerting');
+    const alerting = await shownRows(page);
+    assert.deepEqual(alerting.map((row) => row.sensorId), [sensorId], 'the search shows this sensor only');
+    assert.equal(alerting[0]!.registered, 'false');
+    assert.equal(alerting[0]!.group, 'unregistered');
+    const row = page.locator(`[data-testid="fleet-sensor"][data-sensor-id=${JSON.stringify(sensorId)}]`);
+    assert.equal(await row.getByTestId('sensor-value').textContent(), '50 °C');
+    assert.ok(Number(await row.getByTestId('sensor-open-alerts').textContent()) >= 1, 'an open alert counted');
+    assert.match((await page.getByRole('heading', { name: /Not in the device registry/ }).textContent()) ?? '', /\(1\)/);
+    await page.screenshot({ path: join(dir, 'dashboard-fleet-alerting.png'), fullPage: false });
+
+    // Normal readings clear RANGE. The 30 °C drop from 50 to 20 also opens RATE_OF_CHANGE (limit 2 °C/s),
+    // which the normal readings after it clear: the row is ok only once no alert is open.
+    const clearAt = Math.max(Date.now(), spikeAt + 300);
+    assert.equal((await ingest([0, 1, 2, 3, 4, 5].map((i) => reading(clearAt + i * 100, 20)))).accepted, 6);
+    await waitForStatus(page, sensorId, 'ok');
+    assert.equal(await row.getByTestId('sensor-value').textContent(), '20 °C');
+    assert.equal(await row.getByTestId('sensor-open-alerts').textContent(), '0');
+    await page.screenshot({ path: join(dir, 'dashboard-fleet-ok-again.png'), fullPage: false });
+
+    // The search matches parts of ids too: the prefix of the registry's ids finds them and not ours.
+    await page.getByLabel('Search name or id').fill(site);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="fleet-sensor"]').length > 0, undefined, { timeout: 10_000 });
+    const searched = await shownRows(page);
+    assert.ok(searched.every((shown) => shown.sensorId.includes(site)), 'every shown id contains the search');
+    assert.ok(!searched.some((shown) => shown.sensorId === sensorId));
+    assert.deepEqual(consoleErrors, [], 'no errors in the browser console');
+  } finally {
+    await browser.close();
+  }
+});
