@@ -11,18 +11,16 @@ import {
   type PipelineServiceClient,
   type SensorReadingMessage,
 } from '@iot/contracts/grpc';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { ALERTS_TOPIC, type Alert, type AlertKey } from '@iot/contracts';
 import { assertAccessibleInBothSchemes } from './accessibility.ts';
+import { launchChromium } from './browser.ts';
 import { collectFromTopic, REPO_ROOT, stack, uniquePrefix } from './support.ts';
 
 // The Alerts page in headless Chromium against the running pipeline: an alert raised through the
 // gateway reaches two pages live; acknowledging it in one shows up in the other. And the routes
 // under it over plain HTTP: resume by Last-Event-ID, resync, the ack route's statuses.
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// Without the background-networking flags Chromium keeps dialling out to a network we do not have.
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const DASHBOARD = `http://127.0.0.1:${stack.DASHBOARD_PORT}`;
 
 const proto = loadPipelineProto(grpc);
@@ -65,7 +63,7 @@ test('alerts page: a new RANGE alert appears live in two pages, Acknowledge (by 
   const dir = join(REPO_ROOT, 'test-results');
   mkdirSync(dir, { recursive: true });
 
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const browser = await launchChromium();
   try {
     // Two independent browser contexts, like two people: A sees every alert, B filters by the sensor.
     const pageA = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();

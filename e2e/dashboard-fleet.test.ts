@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { LOCAL_GATEWAY_TOKEN, loadPipelineProto, type IngestReadingsResponse__Output, type SensorReadingMessage } from '@iot/contracts/grpc';
 import type { Page } from 'playwright-core';
+import { assertAccessibleInBothSchemes } from './accessibility.ts';
 import { launchChromium } from './browser.ts';
 import { query, REPO_ROOT, stack, uniquePrefix } from './support.ts';
 
@@ -102,6 +103,7 @@ test('fleet page: lists every sensor of the devices table by site; site, type an
     }
     for (const row of rows.filter((row) => row.registered === 'false')) assert.equal(row.group, 'unregistered');
     await page.screenshot({ path: join(dir, 'dashboard-fleet.png'), fullPage: true });
+    await assertAccessibleInBothSchemes(page, '/fleet, the whole fleet');
 
     // Site, then type: exactly the registry's sensors of that site and type (plus unregistered ones that match).
     const { site_id: site, sensor_type: type } = devices[0]!;
@@ -146,6 +148,7 @@ test('fleet page: lists every sensor of the devices table by site; site, type an
     assert.ok(Number(await row.getByTestId('sensor-open-alerts').textContent()) >= 1, 'an open alert counted');
     assert.match((await page.getByRole('heading', { name: /Not in the device registry/ }).textContent()) ?? '', /\(1\)/);
     await page.screenshot({ path: join(dir, 'dashboard-fleet-alerting.png'), fullPage: false });
+    await assertAccessibleInBothSchemes(page, '/fleet searched to an alerting sensor');
 
     // Normal readings clear RANGE. The 30 °C drop from 50 to 20 also opens RATE_OF_CHANGE (limit 2 °C/s),
     // which the normal readings after it clear: the row is ok only once no alert is open.

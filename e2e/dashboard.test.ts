@@ -3,16 +3,13 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { chromium } from 'playwright-core';
 import { assertAccessibleInBothSchemes } from './accessibility.ts';
+import { launchChromium } from './browser.ts';
 import { REPO_ROOT, stack } from './support.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// Without the background-networking flags Chromium keeps dialling out to a network we do not have.
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 test('the dashboard shows a live chart of per-minute counts that updates, with no serious or critical axe-core violation in the light or dark scheme', { timeout: 120_000 }, async () => {
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(`http://127.0.0.1:${stack.DASHBOARD_PORT}/`);
