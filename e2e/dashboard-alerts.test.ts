@@ -3,39 +3,18 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import * as grpc from '@grpc/grpc-js';
-import {
-  LOCAL_GATEWAY_TOKEN,
-  loadPipelineProto,
-  type IngestReadingsResponse__Output,
-  type PipelineServiceClient,
-  type SensorReadingMessage,
-} from '@iot/contracts/grpc';
+import type { SensorReadingMessage } from '@iot/contracts/grpc';
 import type { Page } from 'playwright-core';
 import { ALERTS_TOPIC, type Alert, type AlertKey } from '@iot/contracts';
 import { assertAccessibleInBothSchemes } from './accessibility.ts';
 import { launchChromium } from './browser.ts';
-import { collectFromTopic, REPO_ROOT, stack, uniquePrefix } from './support.ts';
+import { collectFromTopic, ingestReadings, REPO_ROOT, stack, uniquePrefix } from './support.ts';
 
 // The Alerts page in headless Chromium against the running pipeline: an alert raised through the
 // gateway reaches two pages live; acknowledging it in one shows up in the other. And the routes
 // under it over plain HTTP: resume by Last-Event-ID, resync, the ack route's statuses.
 
 const DASHBOARD = `http://127.0.0.1:${stack.DASHBOARD_PORT}`;
-
-const proto = loadPipelineProto(grpc);
-const client: PipelineServiceClient = new proto.iot.v1.PipelineService(`127.0.0.1:${stack.GATEWAY_PORT}`, grpc.credentials.createInsecure());
-
-/** Streams readings into the gateway's IngestReadings (into iot.sensor-readings, like any device). */
-function ingest(readings: SensorReadingMessage[]): Promise<IngestReadingsResponse__Output> {
-  const metadata = new grpc.Metadata();
-  metadata.set('authorization', `Bearer ${LOCAL_GATEWAY_TOKEN}`);
-  return new Promise((resolve, reject) => {
-    const call = client.IngestReadings(metadata, { deadline: Date.now() + 30_000 }, (error, response) => (error ? reject(error) : resolve(response!)));
-    for (const reading of readings) call.write({ reading });
-    call.end();
-  });
-}
 
 /** The sensor's RANGE alert row in a table of the page (a CSS attribute selector with the id quoted). */
 const rangeRow = (page: Page, table: 'current-alerts' | 'cleared-alerts', sensorId: string) =>
@@ -86,7 +65,7 @@ test('alerts page: a new RANGE alert appears live in two pages, Acknowledge (by 
     assert.match((await pageB.locator('main').textContent()) ?? '', /No open or acknowledged alerts/);
 
     // Three readings above the temperature maximum (45 °C) open RANGE.
-    const opened = await ingest([reading(0, 50), reading(1, 50), reading(2, 50)]);
+    const opened = await ingestReadings([reading(0, 50), reading(1, 50), reading(2, 50)]);
     assert.equal(opened.accepted, 3);
     for (const page of [pageA, pageB]) {
       const row = rangeRow(page, 'current-alerts', sensorId);
@@ -122,7 +101,7 @@ test('alerts page: a new RANGE alert appears live in two pages, Acknowledge (by 
     await assertAccessibleInBothSchemes(pageB, '/alerts with an ACKNOWLEDGED alert');
 
     // Normal readings clear it: it leaves the current list for the history list, in both pages.
-    await ingest([reading(10, 20), reading(11, 20), reading(12, 20)]);
+    await ingestReadings([reading(10, 20), reading(11, 20), reading(12, 20)]);
     for (const page of [pageA, pageB]) {
       await rangeRow(page, 'cleared-alerts', sensorId).waitFor({ timeout: 60_000 });
       assert.equal(await rangeRow(page, 'current-alerts', sensorId).count(), 0, 'no longer current');
@@ -214,7 +193,7 @@ test('alerts stream over HTTP: SSE headers, no compression; Last-Event-ID resume
   assert.match(first.frames[1]!.id ?? '', /^iot\.alerts@\d+:-?\d+(,\d+:-?\d+)*$/);
 
   // 2. RANGE opens while no one listens; resuming after the snapshot's id brings exactly it.
-  await ingest([reading(0, 50), reading(1, 50), reading(2, 50)]);
+  await ingestReadings([reading(0, 50), reading(1, 50), reading(2, 50)]);
   const second = await openStream(path, { 'Last-Event-ID': first.frames[1]!.id! });
   await second.until('the OPEN alert', (frames) => rangeStates(frames, sensorId).includes('OPEN'));
   assert.deepEqual(json(second.frames[0]!), { resumed: true });
@@ -232,7 +211,7 @@ test('alerts stream over HTTP: SSE headers, no compression; Last-Event-ID resume
   await second.close();
 
   // 4. Cleared while disconnected; resuming after the last id received gives CLEARED next, nothing again.
-  await ingest([reading(10, 20), reading(11, 20), reading(12, 20)]);
+  await ingestReadings([reading(10, 20), reading(11, 20), reading(12, 20)]);
   const third = await openStream(path, { 'Last-Event-ID': lastId(second.frames) });
   await third.until('CLEARED', (frames) => rangeStates(frames, sensorId).includes('CLEARED'));
   await third.close();

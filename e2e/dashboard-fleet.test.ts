@@ -3,12 +3,11 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import * as grpc from '@grpc/grpc-js';
-import { LOCAL_GATEWAY_TOKEN, loadPipelineProto, type IngestReadingsResponse__Output, type SensorReadingMessage } from '@iot/contracts/grpc';
+import type { SensorReadingMessage } from '@iot/contracts/grpc';
 import type { Page } from 'playwright-core';
 import { assertAccessibleInBothSchemes } from './accessibility.ts';
 import { launchChromium } from './browser.ts';
-import { query, REPO_ROOT, stack, uniquePrefix } from './support.ts';
+import { ingestReadings, query, REPO_ROOT, stack, uniquePrefix } from './support.ts';
 
 // The Fleet page in headless Chromium against the running pipeline: it lists the device registry,
 // its filters and search narrow the list, and a sensor driven through the gateway's IngestReadings
@@ -17,18 +16,6 @@ import { query, REPO_ROOT, stack, uniquePrefix } from './support.ts';
 // DASHBOARD_URL tests another dashboard than the stack's (e.g. one built from a branch on :3100).
 
 const DASHBOARD = process.env.DASHBOARD_URL ?? `http://127.0.0.1:${stack.DASHBOARD_PORT}`;
-const proto = loadPipelineProto(grpc);
-
-function ingest(readings: SensorReadingMessage[]): Promise<IngestReadingsResponse__Output> {
-  const client = new proto.iot.v1.PipelineService(`127.0.0.1:${stack.GATEWAY_PORT}`, grpc.credentials.createInsecure());
-  const metadata = new grpc.Metadata();
-  metadata.set('authorization', `Bearer ${LOCAL_GATEWAY_TOKEN}`);
-  return new Promise<IngestReadingsResponse__Output>((resolve, reject) => {
-    const call = client.IngestReadings(metadata, { deadline: Date.now() + 30_000 }, (error, response) => (error ? reject(error) : resolve(response!)));
-    for (const reading of readings) call.write({ reading });
-    call.end();
-  }).finally(() => client.close());
-}
 
 interface ShownRow {
   sensorId: string;
@@ -137,7 +124,7 @@ test('fleet page: lists every sensor of the devices table by site; site, type an
     // Three readings above the temperature maximum (45 °C) open RANGE: the row appears, unregistered, alerting.
     const spikeAt = Date.now();
     const reading = (at: number, value: number): SensorReadingMessage => ({ sensorId, sensorType: 'temperature', siteId: `${prefix}site`, timestampMs: at, value, unit: '°C' });
-    assert.equal((await ingest([0, 1, 2].map((i) => reading(spikeAt + i * 100, 50)))).accepted, 3);
+    assert.equal((await ingestReadings([0, 1, 2].map((i) => reading(spikeAt + i * 100, 50)))).accepted, 3);
     await waitForStatus(page, sensorId, 'alerting');
     const alerting = await shownRows(page);
     assert.deepEqual(alerting.map((row) => row.sensorId), [sensorId], 'the search shows this sensor only');
@@ -153,7 +140,7 @@ test('fleet page: lists every sensor of the devices table by site; site, type an
     // Normal readings clear RANGE. The 30 °C drop from 50 to 20 also opens RATE_OF_CHANGE (limit 2 °C/s),
     // which the normal readings after it clear: the row is ok only once no alert is open.
     const clearAt = Math.max(Date.now(), spikeAt + 300);
-    assert.equal((await ingest([0, 1, 2, 3, 4, 5].map((i) => reading(clearAt + i * 100, 20)))).accepted, 6);
+    assert.equal((await ingestReadings([0, 1, 2, 3, 4, 5].map((i) => reading(clearAt + i * 100, 20)))).accepted, 6);
     await waitForStatus(page, sensorId, 'ok');
     assert.equal(await row.getByTestId('sensor-value').textContent(), '20 °C');
     assert.equal(await row.getByTestId('sensor-open-alerts').textContent(), '0');

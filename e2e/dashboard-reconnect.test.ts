@@ -5,12 +5,11 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
-import * as grpc from '@grpc/grpc-js';
 import { ALERTS_TOPIC, type Alert, type AlertKey } from '@iot/contracts';
-import { LOCAL_GATEWAY_TOKEN, loadPipelineProto, type IngestReadingsResponse__Output, type SensorReadingMessage } from '@iot/contracts/grpc';
+import type { SensorReadingMessage } from '@iot/contracts/grpc';
 import { killComponent, serviceEnv, status as stackStatus, upWithApps } from '@iot/stack';
 import { launchChromium } from './browser.ts';
-import { collectFromTopic, REPO_ROOT, stack, uniquePrefix } from './support.ts';
+import { collectFromTopic, ingestReadings, REPO_ROOT, stack, uniquePrefix } from './support.ts';
 
 // The Alerts page while the gateway is SIGKILLed and restarted: it says "reconnecting…", the alert
 // changes meanwhile (acknowledged from the terminal, straight into Kafka), and once the gateway is
@@ -18,18 +17,6 @@ import { collectFromTopic, REPO_ROOT, stack, uniquePrefix } from './support.ts';
 
 const run = promisify(execFile);
 const DASHBOARD = `http://127.0.0.1:${stack.DASHBOARD_PORT}`;
-const proto = loadPipelineProto(grpc);
-
-function ingest(readings: SensorReadingMessage[]): Promise<IngestReadingsResponse__Output> {
-  const client = new proto.iot.v1.PipelineService(`127.0.0.1:${stack.GATEWAY_PORT}`, grpc.credentials.createInsecure());
-  const metadata = new grpc.Metadata();
-  metadata.set('authorization', `Bearer ${LOCAL_GATEWAY_TOKEN}`);
-  return new Promise<IngestReadingsResponse__Output>((resolve, reject) => {
-    const call = client.IngestReadings(metadata, { deadline: Date.now() + 30_000 }, (error, response) => (error ? reject(error) : resolve(response!)));
-    for (const reading of readings) call.write({ reading });
-    call.end();
-  }).finally(() => client.close());
-}
 
 test('alerts page: the gateway SIGKILLed shows "reconnecting…"; restarted, the page is live again with the state that changed meanwhile and one row per alert', { timeout: 240_000 }, async () => {
   const prefix = uniquePrefix('e2e-dash-reconnect');
@@ -44,7 +31,7 @@ test('alerts page: the gateway SIGKILLed shows "reconnecting…"; restarted, the
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(`${DASHBOARD}/alerts?sensor=${encodeURIComponent(sensorId)}`);
     await page.waitForFunction(() => document.querySelector('[data-testid="stream-status"]')?.textContent === 'live', undefined, { timeout: 60_000 });
-    assert.equal((await ingest([reading(0, 50), reading(1, 50), reading(2, 50)])).accepted, 3); // RANGE opens
+    assert.equal((await ingestReadings([reading(0, 50), reading(1, 50), reading(2, 50)])).accepted, 3); // RANGE opens
     const rows = page.locator(`[data-testid="current-alerts"] tr[data-alert-id^=${JSON.stringify(`${sensorId}/RANGE/`)}]`);
     await rows.first().waitFor({ timeout: 60_000 });
     assert.equal(await rows.first().getAttribute('data-state'), 'OPEN');

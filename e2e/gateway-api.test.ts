@@ -6,11 +6,10 @@ import {
   LOCAL_GATEWAY_TOKEN,
   loadPipelineProto,
   type AlertEvent__Output,
-  type IngestReadingsResponse__Output,
   type PipelineServiceClient,
   type SensorReadingMessage,
 } from '@iot/contracts/grpc';
-import { collectFromTopic, query, stack, uniquePrefix, waitFor } from './support.ts';
+import { collectFromTopic, ingestReadings, query, stack, uniquePrefix, waitFor } from './support.ts';
 
 // The gateway's PipelineService with real gRPC clients against the running pipeline.
 
@@ -22,15 +21,6 @@ const auth = (token = LOCAL_GATEWAY_TOKEN) => {
   return metadata;
 };
 const deadline = (seconds = 10) => ({ deadline: Date.now() + seconds * 1000 });
-
-/** Streams readings into IngestReadings and answers with the gateway's counts. */
-function ingest(readings: Array<SensorReadingMessage | undefined>): Promise<IngestReadingsResponse__Output> {
-  return new Promise((resolve, reject) => {
-    const call = client.IngestReadings(auth(), deadline(30), (error, response) => (error ? reject(error) : resolve(response!)));
-    for (const reading of readings) call.write(reading ? { reading } : {});
-    call.end();
-  });
-}
 
 /** Follows StreamAlerts for one sensor, keeping every event. */
 function followAlerts(sensorId: string, resumeCursor = '') {
@@ -80,7 +70,7 @@ test('IngestReadings: good readings reach the processor\'s counts and Postgres, 
     [sensorId, `${prefix}site`],
   );
   try {
-    const response = await ingest(readings);
+    const response = await ingestReadings(readings);
     assert.equal(response.accepted, 4);
     assert.equal(response.rejected, 4);
     assert.deepEqual(response.rejections.map((rejection) => rejection.index), [1, 3, 4, 6]);
@@ -118,7 +108,7 @@ test('StreamAlerts: snapshot then live with no gap or duplicate against iot.aler
   const first = followAlerts(sensorId);
   await waitFor('the empty snapshot', async () => (first.events.some((event) => event.snapshotComplete) ? true : undefined), 30_000, 100);
   assert.equal(first.events[0]!.snapshotComplete?.count, 0, 'a new sensor has no alerts yet');
-  await ingest([reading(0, 50), reading(1, 50), reading(2, 50)]); // RANGE opens
+  await ingestReadings([reading(0, 50), reading(1, 50), reading(2, 50)]); // RANGE opens
   const opened = await waitFor('the OPEN alert, live', async () => first.events.find((event) => event.alert?.state === 'ALERT_STATE_OPEN'), 60_000, 100);
   assert.equal(opened.snapshot, false);
   assert.match(opened.cursor, /^iot\.alerts@/);
@@ -136,7 +126,7 @@ test('StreamAlerts: snapshot then live with no gap or duplicate against iot.aler
   // Disconnect, let the alert clear meanwhile, and resume from the last cursor received.
   const lastCursor = first.events.filter((event) => event.cursor).at(-1)!.cursor;
   first.call.cancel();
-  await ingest([reading(10, 20), reading(11, 20), reading(12, 20)]); // RANGE clears
+  await ingestReadings([reading(10, 20), reading(11, 20), reading(12, 20)]); // RANGE clears
   await collectFromTopic<AlertKey, Alert>(ALERTS_TOPIC, {
     select: (key) => key.sensorId === sensorId && key.rule === 'RANGE',
     done: (records) => records.some((record) => record.value?.state === 'CLEARED'),

@@ -8,8 +8,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { Kafka, logLevel } from 'kafkajs';
+import * as grpc from '@grpc/grpc-js';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import type { TallyFile } from '@iot/contracts';
+import { LOCAL_GATEWAY_TOKEN, loadPipelineProto, type IngestReadingsResponse__Output, type SensorReadingMessage } from '@iot/contracts/grpc';
 import { loadStackConfig, serviceEnv } from '@iot/stack';
 
 export const stack = loadStackConfig();
@@ -142,4 +144,19 @@ export async function deleteGroup(groupId: string): Promise<void> {
   await admin.connect();
   await admin.deleteGroups([groupId]).catch(() => undefined);
   await admin.disconnect();
+}
+
+/**
+ * Streams readings into the gateway's IngestReadings, as a device that cannot speak Kafka would
+ * (an undefined entry is sent without a reading: a bad one), and answers with its counts.
+ */
+export function ingestReadings(readings: ReadonlyArray<SensorReadingMessage | undefined>): Promise<IngestReadingsResponse__Output> {
+  const client = new (loadPipelineProto(grpc)).iot.v1.PipelineService(`127.0.0.1:${stack.GATEWAY_PORT}`, grpc.credentials.createInsecure());
+  const metadata = new grpc.Metadata();
+  metadata.set('authorization', `Bearer ${LOCAL_GATEWAY_TOKEN}`);
+  return new Promise<IngestReadingsResponse__Output>((resolve, reject) => {
+    const call = client.IngestReadings(metadata, { deadline: Date.now() + 30_000 }, (error, response) => (error ? reject(error) : resolve(response!)));
+    for (const reading of readings) call.write(reading ? { reading } : {});
+    call.end();
+  }).finally(() => client.close());
 }
