@@ -1,5 +1,5 @@
 /**
- * The Server-Sent Event names every relayed gateway stream uses (`/api/window-counts/stream`,
+ * The Server-Sent Event names every relayed gateway stream uses (`/api/window-counts/stream`, `/api/readings/stream`,
  * `/api/alerts/stream`), shared by the route handlers (server) and the pages (browser). No imports:
  * safe for client components.
  */
