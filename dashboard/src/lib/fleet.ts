@@ -1,3 +1,4 @@
+import type { Device } from '@iot/contracts';
 import type { AlertPayload, AlertRemovedPayload, AlertRuleName, AlertStateName } from './alert.ts';
 import type { ReadingPayload } from './reading.ts';
 
@@ -40,15 +41,8 @@ export interface ReadingPoint {
   value: number;
 }
 
-export interface FleetSensor {
-  readonly sensorId: string;
-  readonly sensorType: string;
-  readonly siteId: string;
-  readonly displayName: string;
-  readonly unit: string;
-  readonly minThreshold: number | null;
-  readonly maxThreshold: number | null;
-  readonly enabled: boolean;
+/** A device of the registry (the contract's, but for its update time), with what the page saw of it. */
+export interface FleetSensor extends Omit<Device, 'updatedAt'> {
   /** Listed by the device registry (ListSensors); false: known only from its readings. */
   readonly registered: boolean;
   /** Recent readings, oldest first by event time, at most SPARKLINE_POINTS; the last is the latest. */
