@@ -128,6 +128,7 @@ async function main(): Promise<void> {
       logger,
     }),
     IngestReadings: ingestReadingsHandler({ send: (readings) => readingSender.send(readings), logger, metrics }),
+    GetPipelineHealth: (_call, callback) => callback({ code: grpc.status.UNIMPLEMENTED, details: 'GetPipelineHealth is not implemented yet' }),
   };
 
   const server = new grpc.Server({ 'grpc.keepalive_time_ms': 30_000, 'grpc.keepalive_timeout_ms': 10_000, 'grpc.keepalive_permit_without_calls': 1 });

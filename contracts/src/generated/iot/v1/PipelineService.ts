@@ -5,6 +5,8 @@ import type { MethodDefinition } from '@grpc/proto-loader'
 import type { AckAlertRequest as _iot_v1_AckAlertRequest, AckAlertRequest__Output as _iot_v1_AckAlertRequest__Output } from '../../iot/v1/AckAlertRequest.ts';
 import type { AckAlertResponse as _iot_v1_AckAlertResponse, AckAlertResponse__Output as _iot_v1_AckAlertResponse__Output } from '../../iot/v1/AckAlertResponse.ts';
 import type { AlertEvent as _iot_v1_AlertEvent, AlertEvent__Output as _iot_v1_AlertEvent__Output } from '../../iot/v1/AlertEvent.ts';
+import type { GetPipelineHealthRequest as _iot_v1_GetPipelineHealthRequest, GetPipelineHealthRequest__Output as _iot_v1_GetPipelineHealthRequest__Output } from '../../iot/v1/GetPipelineHealthRequest.ts';
+import type { GetPipelineHealthResponse as _iot_v1_GetPipelineHealthResponse, GetPipelineHealthResponse__Output as _iot_v1_GetPipelineHealthResponse__Output } from '../../iot/v1/GetPipelineHealthResponse.ts';
 import type { GetWindowCountsRequest as _iot_v1_GetWindowCountsRequest, GetWindowCountsRequest__Output as _iot_v1_GetWindowCountsRequest__Output } from '../../iot/v1/GetWindowCountsRequest.ts';
 import type { GetWindowCountsResponse as _iot_v1_GetWindowCountsResponse, GetWindowCountsResponse__Output as _iot_v1_GetWindowCountsResponse__Output } from '../../iot/v1/GetWindowCountsResponse.ts';
 import type { IngestReadingsRequest as _iot_v1_IngestReadingsRequest, IngestReadingsRequest__Output as _iot_v1_IngestReadingsRequest__Output } from '../../iot/v1/IngestReadingsRequest.ts';
@@ -37,6 +39,27 @@ export interface PipelineServiceClient extends grpc.Client {
   ackAlert(argument: _iot_v1_AckAlertRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iot_v1_AckAlertResponse__Output>): grpc.ClientUnaryCall;
   ackAlert(argument: _iot_v1_AckAlertRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iot_v1_AckAlertResponse__Output>): grpc.ClientUnaryCall;
   ackAlert(argument: _iot_v1_AckAlertRequest, callback: grpc.requestCallback<_iot_v1_AckAlertResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Why data stopped, at a glance: the state of each part of the pipeline (Kafka, the schema
+   * registry, Kafka Connect and its connectors, the stream processor's consumer group, this
+   * gateway) and how fresh each pipeline topic is. Every probe has a short timeout (about 1.5 s);
+   * a part that does not answer is DOWN with the reason, never an error of the call.
+   */
+  GetPipelineHealth(argument: _iot_v1_GetPipelineHealthRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iot_v1_GetPipelineHealthResponse__Output>): grpc.ClientUnaryCall;
+  GetPipelineHealth(argument: _iot_v1_GetPipelineHealthRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iot_v1_GetPipelineHealthResponse__Output>): grpc.ClientUnaryCall;
+  GetPipelineHealth(argument: _iot_v1_GetPipelineHealthRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iot_v1_GetPipelineHealthResponse__Output>): grpc.ClientUnaryCall;
+  GetPipelineHealth(argument: _iot_v1_GetPipelineHealthRequest, callback: grpc.requestCallback<_iot_v1_GetPipelineHealthResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Why data stopped, at a glance: the state of each part of the pipeline (Kafka, the schema
+   * registry, Kafka Connect and its connectors, the stream processor's consumer group, this
+   * gateway) and how fresh each pipeline topic is. Every probe has a short timeout (about 1.5 s);
+   * a part that does not answer is DOWN with the reason, never an error of the call.
+   */
+  getPipelineHealth(argument: _iot_v1_GetPipelineHealthRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_iot_v1_GetPipelineHealthResponse__Output>): grpc.ClientUnaryCall;
+  getPipelineHealth(argument: _iot_v1_GetPipelineHealthRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_iot_v1_GetPipelineHealthResponse__Output>): grpc.ClientUnaryCall;
+  getPipelineHealth(argument: _iot_v1_GetPipelineHealthRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_iot_v1_GetPipelineHealthResponse__Output>): grpc.ClientUnaryCall;
+  getPipelineHealth(argument: _iot_v1_GetPipelineHealthRequest, callback: grpc.requestCallback<_iot_v1_GetPipelineHealthResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * Closed windows of one sensor over a time range, from Postgres (window_counts_1m), a page at a time.
@@ -131,6 +154,14 @@ export interface PipelineServiceHandlers extends grpc.UntypedServiceImplementati
   AckAlert: grpc.handleUnaryCall<_iot_v1_AckAlertRequest__Output, _iot_v1_AckAlertResponse>;
   
   /**
+   * Why data stopped, at a glance: the state of each part of the pipeline (Kafka, the schema
+   * registry, Kafka Connect and its connectors, the stream processor's consumer group, this
+   * gateway) and how fresh each pipeline topic is. Every probe has a short timeout (about 1.5 s);
+   * a part that does not answer is DOWN with the reason, never an error of the call.
+   */
+  GetPipelineHealth: grpc.handleUnaryCall<_iot_v1_GetPipelineHealthRequest__Output, _iot_v1_GetPipelineHealthResponse>;
+  
+  /**
    * Closed windows of one sensor over a time range, from Postgres (window_counts_1m), a page at a time.
    */
   GetWindowCounts: grpc.handleUnaryCall<_iot_v1_GetWindowCountsRequest__Output, _iot_v1_GetWindowCountsResponse>;
@@ -165,6 +196,7 @@ export interface PipelineServiceHandlers extends grpc.UntypedServiceImplementati
 
 export interface PipelineServiceDefinition extends grpc.ServiceDefinition {
   AckAlert: MethodDefinition<_iot_v1_AckAlertRequest, _iot_v1_AckAlertResponse, _iot_v1_AckAlertRequest__Output, _iot_v1_AckAlertResponse__Output>
+  GetPipelineHealth: MethodDefinition<_iot_v1_GetPipelineHealthRequest, _iot_v1_GetPipelineHealthResponse, _iot_v1_GetPipelineHealthRequest__Output, _iot_v1_GetPipelineHealthResponse__Output>
   GetWindowCounts: MethodDefinition<_iot_v1_GetWindowCountsRequest, _iot_v1_GetWindowCountsResponse, _iot_v1_GetWindowCountsRequest__Output, _iot_v1_GetWindowCountsResponse__Output>
   IngestReadings: MethodDefinition<_iot_v1_IngestReadingsRequest, _iot_v1_IngestReadingsResponse, _iot_v1_IngestReadingsRequest__Output, _iot_v1_IngestReadingsResponse__Output>
   ListSensors: MethodDefinition<_iot_v1_ListSensorsRequest, _iot_v1_ListSensorsResponse, _iot_v1_ListSensorsRequest__Output, _iot_v1_ListSensorsResponse__Output>
