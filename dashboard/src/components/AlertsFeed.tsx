@@ -39,11 +39,13 @@ export interface AlertsFeedProps {
   readonly takenAtMs: number | null;
   /** Why there is no server-rendered snapshot. */
   readonly snapshotProblem: string | null;
+  /** The tab's title, which an open critical alert prefixes with its count. */
+  readonly pageTitle?: string;
 }
 
 type AckStatus = { readonly kind: 'sending' } | { readonly kind: 'sent' } | { readonly kind: 'failed'; readonly message: string };
 
-export default function AlertsFeed({ streamUrl, initialAlerts, takenAtMs, snapshotProblem }: AlertsFeedProps) {
+export default function AlertsFeed({ streamUrl, initialAlerts, takenAtMs, snapshotProblem, pageTitle = 'Alerts · IoT pipeline' }: AlertsFeedProps) {
   const [state, dispatch] = useReducer(alertFeedReducer, null, () => initialAlertFeed(initialAlerts, takenAtMs));
   // null until mounted, so the server render and the first client render agree.
   const [nowMs, setNowMs] = useState<number | null>(null);
@@ -94,8 +96,8 @@ export default function AlertsFeed({ streamUrl, initialAlerts, takenAtMs, snapsh
 
   // A new critical alert shows in the tab's title too, without sound or motion.
   useEffect(() => {
-    document.title = openCritical > 0 ? `(${openCritical} critical) Alerts · IoT pipeline` : 'Alerts · IoT pipeline';
-  }, [openCritical]);
+    document.title = openCritical > 0 ? `(${openCritical} critical) ${pageTitle}` : pageTitle;
+  }, [openCritical, pageTitle]);
 
   const saveAckAs = (event: FormEvent<HTMLFormElement>): void => event.preventDefault();
   const changeAckAs = (value: string): void => {

@@ -1,6 +1,7 @@
 'use client';
 
 import { memo, useEffect, useMemo, useReducer, useState } from 'react';
+import Link from 'next/link';
 import { Line, LineChart, YAxis } from 'recharts';
 import { ALERT_EVENTS, ALERTS_STREAM_PATH, toAlertPayload, toAlertRemovedPayload } from '../lib/alert.ts';
 import {
@@ -254,7 +255,9 @@ const SensorRow = memo(function SensorRow({
         </span>
       </td>
       <td>
-        <span className="sensor-id">{sensor.sensorId}</span>
+        <Link className="sensor-id" href={`/sensors/${encodeURIComponent(sensor.sensorId)}`} data-testid="sensor-link">
+          {sensor.sensorId}
+        </Link>
         <span className="muted sensor-meta">
           {[sensor.displayName, sensor.sensorType, thresholdsText(sensor)].filter((text) => text !== '').join(' · ')}
         </span>

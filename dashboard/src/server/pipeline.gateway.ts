@@ -6,6 +6,8 @@ import {
   type AckAlertRequest,
   type AckAlertResponse__Output,
   type AlertEvent__Output,
+  type GetWindowCountsRequest,
+  type GetWindowCountsResponse__Output,
   type ListSensorsRequest,
   type ListSensorsResponse__Output,
   type ReadingEvent__Output,
@@ -57,6 +59,17 @@ export function listSensors(request: ListSensorsRequest, timeoutMs = 2_000): Pro
     pipelineClient().ListSensors(request, authMetadata(), { deadline: Date.now() + timeoutMs }, (error, response) => {
       if (error) reject(error);
       else if (response === undefined) reject(new Error('ListSensors answered nothing'));
+      else resolve(response);
+    });
+  });
+}
+
+/** PipelineService.GetWindowCounts (one page of closed windows from Postgres) with a deadline. */
+export function getWindowCounts(request: GetWindowCountsRequest, timeoutMs = 5_000): Promise<GetWindowCountsResponse__Output> {
+  return new Promise((resolve, reject) => {
+    pipelineClient().GetWindowCounts(request, authMetadata(), { deadline: Date.now() + timeoutMs }, (error, response) => {
+      if (error) reject(error);
+      else if (response === undefined) reject(new Error('GetWindowCounts answered nothing'));
       else resolve(response);
     });
   });
