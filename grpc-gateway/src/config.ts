@@ -29,6 +29,23 @@ const schema = z
     STREAM_QUEUE_LIMIT: envVar.positiveInt(10_000),
     /** An idle stream gets a heartbeat this often. */
     HEARTBEAT_INTERVAL_MS: envVar.positiveInt(5_000),
+    // GetPipelineHealth: what it probes, and the limits it judges by.
+    /** Kafka Connect's REST API (in compose: its service name, http://connect:8083). */
+    CONNECT_URL: envVar.url('http://127.0.0.1:8083').transform((url) => url.replace(/\/+$/, '')),
+    /** The stream processor's consumer group (its PROCESSOR_GROUP_ID). */
+    PROCESSOR_GROUP_ID: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'letters, digits, . _ - only').default('iot-stream-processor'),
+    /** Longest each health probe may take: a part that does not answer by then is DOWN. */
+    HEALTH_PROBE_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(1_500),
+    /** How often the processor group's committed offsets (and the topics' end offsets) are sampled for throughput. */
+    HEALTH_SAMPLE_INTERVAL_MS: z.coerce.number().int().min(1_000).default(5_000),
+    /** The span of samples throughput is computed over (and stalls detected across). */
+    HEALTH_RATE_WINDOW_MS: z.coerce.number().int().min(2_000).default(30_000),
+    /** Above this lag (records, all its input topics) the stream processor is DEGRADED. */
+    PROCESSOR_MAX_LAG_RECORDS: envVar.positiveInt(10_000),
+    /** iot.sensor-readings quiet for longer than this is DEGRADED (the producers stopped?). */
+    READINGS_STALE_AFTER_MS: envVar.positiveInt(60_000),
+    /** iot.window-counts-1m quiet for longer than this is DEGRADED (the processor stopped writing?). */
+    WINDOW_COUNTS_STALE_AFTER_MS: envVar.positiveInt(180_000),
     LOG_LEVEL: envVar.logLevel(),
     /**
      * Bearer tokens PipelineService calls may present (`authorization: Bearer <token>`), comma-
@@ -41,6 +58,9 @@ const schema = z
     GATEWAY_TLS_KEY_FILE: optionalFile(),
   })
   .superRefine((config, context) => {
+    if (config.HEALTH_RATE_WINDOW_MS < 2 * config.HEALTH_SAMPLE_INTERVAL_MS) {
+      context.addIssue({ code: 'custom', path: ['HEALTH_RATE_WINDOW_MS'], message: `must be at least twice HEALTH_SAMPLE_INTERVAL_MS (${config.HEALTH_SAMPLE_INTERVAL_MS}): a rate needs two samples in the window` });
+    }
     if (Boolean(config.GATEWAY_TLS_CERT_FILE) !== Boolean(config.GATEWAY_TLS_KEY_FILE)) {
       const missing = config.GATEWAY_TLS_CERT_FILE ? 'GATEWAY_TLS_KEY_FILE' : 'GATEWAY_TLS_CERT_FILE';
       context.addIssue({ code: 'custom', path: [missing], message: 'TLS needs both GATEWAY_TLS_CERT_FILE and GATEWAY_TLS_KEY_FILE (or neither, for plaintext)' });

@@ -5,6 +5,7 @@ import type { KafkaMessage } from 'kafkajs';
 import { Counter, Gauge } from 'prom-client';
 import {
   ALERTS_TOPIC,
+  DEVICES_TOPIC,
   SENSOR_READINGS_TOPIC,
   WINDOW_COUNTS_TOPIC,
   type Alert,
@@ -13,12 +14,15 @@ import {
   type WindowCount,
   type WindowCountKey,
   parseAlertId,
+  subjectFor,
 } from '@iot/contracts';
 import { loadPipelineProto, type PipelineServiceHandlers } from '@iot/contracts/grpc';
 import { createAlertAckWriter, createKafka, decodeFramedParts, createLogger, createMetrics, createRegistry, exitOnStartFailure, onShutdown, serveMetrics } from '@iot/runtime';
 import { withAuth } from './auth.ts';
 import { loadConfig } from './config.ts';
 import { createReadingSender, ingestReadingsHandler } from './ingest-readings.ts';
+import { startOffsetSampler } from './health/offset-sampler.ts';
+import { createProbeKafka, getJson, openKafkaProbes } from './health/probes.ts';
 import { addReflection } from './reflection.ts';
 import { serverCredentials } from './server-credentials.ts';
 import { alertKey, alertsFilter, alertsSpec } from './streams/alerts.ts';
@@ -27,9 +31,11 @@ import { validated } from './streams/request-filters.ts';
 import { largestQueue, serveSubscription } from './streams/subscription.ts';
 import { windowCountsFilter, windowCountsSpec, windowKey } from './streams/window-counts.ts';
 import { followTopic, type FeedRecord } from './topic-feed.ts';
+import { watchTopicRecency, type TopicWatch } from './topic-recency.ts';
 import { ackAlertHandler } from './unary/ack-alert.ts';
 import { getWindowCountsHandler } from './unary/get-window-counts.ts';
 import { listSensorsHandler } from './unary/list-sensors.ts';
+import { getPipelineHealthHandler, type WatchedTopic } from './unary/pipeline-health.ts';
 
 const logger = createLogger('grpc-gateway');
 const SERVICE_NAME = 'iot.v1.PipelineService';
@@ -74,6 +80,15 @@ async function main(): Promise<void> {
     },
   });
   const feeds = [windowFeed, alertFeed, readingFeed];
+  // Only for GetPipelineHealth's topic freshness: the gateway serves nothing from the devices topic.
+  let devicesWatch: TopicWatch | undefined;
+  let devicesWatchProblem: string | undefined;
+  try {
+    devicesWatch = await watchTopicRecency(kafka, DEVICES_TOPIC, logger);
+  } catch (error) {
+    devicesWatchProblem = (error as Error).message;
+    logger.warn({ err: error, topic: DEVICES_TOPIC }, 'cannot watch the devices topic: its freshness is reported UNKNOWN');
+  }
   const ready = Promise.all(feeds.map((feed) => feed.ready));
   const snapshotMs = config.SNAPSHOT_MINUTES * 60_000;
   const evictTimer = setInterval(() => windowFeed.state.evict((value) => value.windowEnd < Date.now() - snapshotMs), 60_000);
@@ -94,6 +109,30 @@ async function main(): Promise<void> {
   await producer.connect();
   const writeAck = createAlertAckWriter(producer, registry, config.SCHEMA_REGISTRY_URL);
   const readingSender = createReadingSender(kafka, registry, config.SCHEMA_REGISTRY_URL);
+
+  const probeKafka = createProbeKafka(config.KAFKA_BROKERS, config.HEALTH_PROBE_TIMEOUT_MS);
+  const openKafka = () => openKafkaProbes(probeKafka);
+  const streamFeeds = [
+    { stream: 'StreamReadings', feed: readingFeed },
+    { stream: 'StreamWindowCounts', feed: windowFeed },
+    { stream: 'StreamAlerts', feed: alertFeed },
+  ];
+  const offsetSampler = startOffsetSampler({
+    openKafka,
+    groupId: config.PROCESSOR_GROUP_ID,
+    feedTopics: streamFeeds.map(({ feed }) => feed.state.topic),
+    intervalMs: config.HEALTH_SAMPLE_INTERVAL_MS,
+    keepMs: config.HEALTH_RATE_WINDOW_MS + config.HEALTH_SAMPLE_INTERVAL_MS,
+    timeoutMs: config.HEALTH_PROBE_TIMEOUT_MS,
+    logger,
+  });
+  const watchedTopics = (): WatchedTopic[] => [
+    { topic: SENSOR_READINGS_TOPIC, staleAfterMs: config.READINGS_STALE_AFTER_MS, recency: readingFeed.recency },
+    { topic: WINDOW_COUNTS_TOPIC, staleAfterMs: config.WINDOW_COUNTS_STALE_AFTER_MS, recency: windowFeed.recency },
+    // Written only when something happens: their age says nothing about health.
+    { topic: ALERTS_TOPIC, staleAfterMs: 0, recency: alertFeed.recency },
+    { topic: DEVICES_TOPIC, staleAfterMs: 0, recency: devicesWatch?.recency, ...(devicesWatchProblem ? { problem: devicesWatchProblem } : {}) },
+  ];
 
   const service = loadPipelineProto(grpc).iot.v1.PipelineService.service;
   const limits = { queueLimit: config.STREAM_QUEUE_LIMIT, heartbeatMs: config.HEARTBEAT_INTERVAL_MS };
@@ -128,7 +167,23 @@ async function main(): Promise<void> {
       logger,
     }),
     IngestReadings: ingestReadingsHandler({ send: (readings) => readingSender.send(readings), logger, metrics }),
-    GetPipelineHealth: (_call, callback) => callback({ code: grpc.status.UNIMPLEMENTED, details: 'GetPipelineHealth is not implemented yet' }),
+    GetPipelineHealth: getPipelineHealthHandler({
+      groupId: config.PROCESSOR_GROUP_ID,
+      registryUrl: config.SCHEMA_REGISTRY_URL.replace(/\/+$/, ''),
+      connectUrl: config.CONNECT_URL,
+      probeTimeoutMs: config.HEALTH_PROBE_TIMEOUT_MS,
+      maxLagRecords: config.PROCESSOR_MAX_LAG_RECORDS,
+      rateWindowMs: config.HEALTH_RATE_WINDOW_MS,
+      startedAtMs: Math.round(performance.timeOrigin),
+      // What the gateway decodes: without these its feeds cannot read new records.
+      expectedSubjects: [subjectFor(SENSOR_READINGS_TOPIC, 'value'), subjectFor(WINDOW_COUNTS_TOPIC, 'key'), subjectFor(WINDOW_COUNTS_TOPIC, 'value'), subjectFor(ALERTS_TOPIC, 'key'), subjectFor(ALERTS_TOPIC, 'value')],
+      openKafka,
+      getJson,
+      samples: () => offsetSampler.samples(),
+      feeds: () => streamFeeds.map(({ stream, feed }) => ({ stream, topic: feed.state.topic, subscribers: feed.state.subscriberCount, loaded: feed.loaded, positions: feed.positions })),
+      topics: watchedTopics,
+      logger,
+    }),
   };
 
   const server = new grpc.Server({ 'grpc.keepalive_time_ms': 30_000, 'grpc.keepalive_timeout_ms': 10_000, 'grpc.keepalive_permit_without_calls': 1 });
@@ -152,8 +207,9 @@ async function main(): Promise<void> {
     health.setStatus('', 'NOT_SERVING');
     health.setStatus(SERVICE_NAME, 'NOT_SERVING');
     clearInterval(evictTimer);
+    offsetSampler.stop();
     await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
-    await Promise.all(feeds.map((feed) => feed.stop()));
+    await Promise.all([...feeds.map((feed) => feed.stop()), devicesWatch?.stop()]);
     await readingSender.close();
     await producer.disconnect();
     await pool.end();

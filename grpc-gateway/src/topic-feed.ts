@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import { CatchUp, type Logger } from '@iot/runtime';
 import { TopicState } from './streams/topic-state.ts';
+import { TopicRecency, type RecencyView } from './topic-recency.ts';
 
 /** A record as the gateway holds it (value null: a tombstone), or why it cannot be used. */
 export type FeedRecord<V> = { ok: true; key: string; value: V | null } | { ok: false; reason: string };
@@ -28,6 +29,15 @@ export interface TopicFeed<V> {
   readonly state: TopicState<V>;
   /** Resolves once the records present at start are applied. */
   readonly ready: Promise<void>;
+  /** Whether `ready` has resolved. */
+  readonly loaded: boolean;
+  /**
+   * Per partition, the offset the consumer reads next: past every record it has been through,
+   * transaction markers and aborted records included (so it equals the end offset when caught up).
+   */
+  readonly positions: ReadonlyMap<number, number>;
+  /** The newest record read (any: tombstones and skipped ones too). */
+  readonly recency: RecencyView;
   stop(): Promise<void>;
 }
 
@@ -42,6 +52,8 @@ export async function followTopic<V>(options: TopicFeedOptions<V>): Promise<Topi
   await admin.connect();
   let state: TopicState<V>;
   let catchUp: CatchUp;
+  let positions: Map<number, number>;
+  const recency = new TopicRecency(topic);
   try {
     const ends = await admin.fetchTopicOffsets(topic).catch((error: unknown) => {
       throw new Error(`cannot read the end offsets of ${topic} (was the stack provisioned?): ${(error as Error).message}`);
@@ -54,12 +66,16 @@ export async function followTopic<V>(options: TopicFeedOptions<V>): Promise<Topi
       await admin.setOffsets({ groupId, topic, partitions: [...first].map(([partition, offset]) => ({ partition, offset: String(offset) })) });
     }
     state = new TopicState<V>(topic, first, options.resumeBuffer);
+    positions = new Map(first);
     catchUp = new CatchUp(ends.map(({ partition, high }) => ({ partition, low: first.get(partition) ?? 0, high: Number(high) })));
   } finally {
     await admin.disconnect();
   }
   const consumer: Consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 250 });
-  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => catchUp.consumed(payload.partition, Number(payload.lastOffset), Number(payload.offsetLag)));
+  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+    catchUp.consumed(payload.partition, Number(payload.lastOffset), Number(payload.offsetLag));
+    positions.set(payload.partition, Math.max(positions.get(payload.partition) ?? 0, Number(payload.lastOffset) + 1));
+  });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   let stopping = false;
@@ -68,6 +84,7 @@ export async function followTopic<V>(options: TopicFeedOptions<V>): Promise<Topi
     // where it was, not from the beginning; TopicState ignores the records it already has.
     autoCommitInterval: 5000,
     eachMessage: async ({ partition, message, heartbeat }) => {
+      recency.saw(Number(message.timestamp), Date.now());
       for (let attempt = 1; !stopping; attempt++) {
         let decoded: FeedRecord<V>;
         try {
@@ -94,6 +111,11 @@ export async function followTopic<V>(options: TopicFeedOptions<V>): Promise<Topi
   return {
     state,
     ready: catchUp.ready,
+    get loaded() {
+      return catchUp.caughtUp;
+    },
+    positions,
+    recency,
     async stop() {
       stopping = true;
       await consumer.disconnect();
