@@ -1,14 +1,13 @@
 /// <reference lib="dom" />
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { SensorReadingMessage } from '@iot/contracts/grpc';
 import type { Page } from 'playwright-core';
 import { ALERTS_TOPIC, type Alert, type AlertKey } from '@iot/contracts';
 import { assertAccessibleInBothSchemes } from './accessibility.ts';
-import { launchChromium } from './browser.ts';
-import { collectFromTopic, ingestReadings, REPO_ROOT, stack, uniquePrefix } from './support.ts';
+import { assertFitsLaptopScreens, launchChromium, saveScreenshot } from './browser.ts';
+import { collectFromTopic, ingestReadings, stack, uniquePrefix } from './support.ts';
 
 // The Alerts page in headless Chromium against the running pipeline: an alert raised through the
 // gateway reaches two pages live; acknowledging it in one shows up in the other. And the routes
@@ -39,8 +38,6 @@ test('alerts page: a new RANGE alert appears live in two pages, Acknowledge (by 
   const sensorId = `${prefix}temp-1`;
   const at = (i: number) => Date.now() - 5000 + i * 100;
   const reading = (i: number, value: number): SensorReadingMessage => ({ sensorId, sensorType: 'temperature', siteId: `${prefix}site`, timestampMs: at(i), value, unit: '°C' });
-  const dir = join(REPO_ROOT, 'test-results');
-  mkdirSync(dir, { recursive: true });
 
   const browser = await launchChromium();
   try {
@@ -78,10 +75,11 @@ test('alerts page: a new RANGE alert appears live in two pages, Acknowledge (by 
       assert.match(text, /50 vs 45/, 'value vs threshold');
       assert.match(text, /UTC/, 'since when');
     }
-    await pageA.screenshot({ path: join(dir, 'dashboard-alerts-open.png'), fullPage: false });
+    await saveScreenshot(pageA, 'dashboard-alerts-open', { fullPage: false });
     // axe-core on page B, whose filter holds just this alert (the unfiltered page holds every test's
     // alerts, over a thousand rows, ~35 s per axe run): the same markup, in each state it takes.
     await assertAccessibleInBothSchemes(pageB, '/alerts with an OPEN alert');
+    await assertFitsLaptopScreens(pageB, '/alerts');
 
     // Page A acknowledges it with the keyboard: name field, then the row's labelled button.
     await pageA.getByLabel('Acknowledge as').fill('e2e-page-a');
@@ -97,7 +95,7 @@ test('alerts page: a new RANGE alert appears live in two pages, Acknowledge (by 
     assert.equal(await rowB.getByRole('button').count(), 0, 'no Acknowledge button on an acknowledged alert');
     await waitForState(pageA, sensorId, 'ACKNOWLEDGED'); // page A learns it from the stream too
     assert.equal(await rowB.count(), 1, 'one row per alert, no duplicate');
-    await pageB.screenshot({ path: join(dir, 'dashboard-alerts-acknowledged.png'), fullPage: false });
+    await saveScreenshot(pageB, 'dashboard-alerts-acknowledged', { fullPage: false });
     await assertAccessibleInBothSchemes(pageB, '/alerts with an ACKNOWLEDGED alert');
 
     // Normal readings clear it: it leaves the current list for the history list, in both pages.
@@ -108,7 +106,7 @@ test('alerts page: a new RANGE alert appears live in two pages, Acknowledge (by 
       assert.match((await rangeRow(page, 'cleared-alerts', sensorId).textContent()) ?? '', /e2e-page-a/, 'who acknowledged it');
     }
     for (const page of [pageA, pageB]) assert.equal(await page.getByTestId('stream-status').textContent(), 'live');
-    await pageB.screenshot({ path: join(dir, 'dashboard-alerts-cleared.png'), fullPage: true });
+    await saveScreenshot(pageB, 'dashboard-alerts-cleared');
     await assertAccessibleInBothSchemes(pageB, '/alerts with the alert in history');
   } finally {
     await browser.close();

@@ -1,14 +1,13 @@
 /// <reference lib="dom" />
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { ALERTS_TOPIC, type Alert, type AlertKey } from '@iot/contracts';
 import type { SensorReadingMessage } from '@iot/contracts/grpc';
 import { killComponent, serviceEnv, status as stackStatus, upWithApps } from '@iot/stack';
-import { launchChromium } from './browser.ts';
+import { launchChromium, saveScreenshot } from './browser.ts';
 import { collectFromTopic, ingestReadings, REPO_ROOT, stack, uniquePrefix } from './support.ts';
 
 // The Alerts page while the gateway is SIGKILLed and restarted: it says "reconnecting…", the alert
@@ -22,8 +21,6 @@ test('alerts page: the gateway SIGKILLed shows "reconnecting…"; restarted, the
   const prefix = uniquePrefix('e2e-dash-reconnect');
   const sensorId = `${prefix}temp-1`;
   const reading = (i: number, value: number): SensorReadingMessage => ({ sensorId, sensorType: 'temperature', siteId: `${prefix}site`, timestampMs: Date.now() - 5000 + i * 100, value, unit: '°C' });
-  const dir = join(REPO_ROOT, 'test-results');
-  mkdirSync(dir, { recursive: true });
   const status = (page: { getByTestId: (id: string) => { textContent: () => Promise<string | null> } }) => page.getByTestId('stream-status').textContent();
 
   const browser = await launchChromium();
@@ -40,7 +37,7 @@ test('alerts page: the gateway SIGKILLed shows "reconnecting…"; restarted, the
     const pidBefore = stackStatus(stack).find((component) => component.name === 'grpc-gateway')?.pid;
     assert.ok(await killComponent(stack, 'grpc-gateway'), 'the gateway was running and got killed');
     await page.waitForFunction(() => document.querySelector('[data-testid="stream-status"]')?.textContent === 'reconnecting…', undefined, { timeout: 30_000 });
-    await page.screenshot({ path: join(dir, 'dashboard-alerts-reconnecting.png') });
+    await saveScreenshot(page, 'dashboard-alerts-reconnecting', { fullPage: false });
 
     // Meanwhile the alert is acknowledged from a terminal (alerts CLI → iot.alert-acks → processor).
     const acked = await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'ack', alertId, '--by', 'e2e-while-down'], { cwd: join(REPO_ROOT, 'alerts-cli'), env: { ...process.env, ...serviceEnv(stack) } });
@@ -65,7 +62,7 @@ test('alerts page: the gateway SIGKILLed shows "reconnecting…"; restarted, the
     );
     assert.equal(await rows.count(), 1, 'one row for the alert: nothing doubled across the restart');
     assert.match((await rows.first().textContent()) ?? '', /by e2e-while-down/);
-    await page.screenshot({ path: join(dir, 'dashboard-alerts-after-gateway-restart.png') });
+    await saveScreenshot(page, 'dashboard-alerts-after-gateway-restart', { fullPage: false });
   } finally {
     await browser.close();
     if (!stackStatus(stack).some((component) => component.name === 'grpc-gateway' && component.pid !== undefined)) await upWithApps(stack, () => undefined);

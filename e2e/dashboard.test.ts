@@ -1,11 +1,9 @@
 /// <reference lib="dom" />
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { assertAccessibleInBothSchemes } from './accessibility.ts';
-import { launchChromium } from './browser.ts';
-import { REPO_ROOT, stack } from './support.ts';
+import { assertFitsLaptopScreens, launchChromium, saveScreenshot } from './browser.ts';
+import { stack } from './support.ts';
 
 
 test('the dashboard shows a live chart of per-minute counts that updates, with no serious or critical axe-core violation in the light or dark scheme', { timeout: 120_000 }, async () => {
@@ -25,9 +23,8 @@ test('the dashboard shows a live chart of per-minute counts that updates, with n
     assert.match((await page.getByTestId('stream-status').textContent()) ?? '', /live/);
     assert.ok((await page.locator('[data-testid="window-counts-chart"] svg .recharts-bar-rectangle, [data-testid="window-counts-chart"] svg path').count()) > 0, 'the chart drew something');
     await assertAccessibleInBothSchemes(page, '/ with live data');
-    const dir = join(REPO_ROOT, 'test-results');
-    mkdirSync(dir, { recursive: true });
-    await page.screenshot({ path: join(dir, 'dashboard.png'), fullPage: true });
+    await assertFitsLaptopScreens(page, '/');
+    await saveScreenshot(page, 'dashboard');
   } finally {
     await browser.close();
   }
