@@ -34,3 +34,16 @@ test('TLS files: both or neither; empty counts as unset', () => {
   assert.equal(loadConfig({ GATEWAY_TLS_CERT_FILE: '', GATEWAY_TLS_KEY_FILE: '' }).GATEWAY_TLS_CERT_FILE, undefined);
   assert.throws(() => loadConfig({ GATEWAY_TLS_CERT_FILE: '/etc/gw.crt' }), /GATEWAY_TLS_KEY_FILE=null: TLS needs both/);
 });
+
+test('GetPipelineHealth settings: local-stack defaults; CONNECT_URL without a trailing slash; bad values name the variable', () => {
+  const config = loadConfig({});
+  assert.deepEqual(
+    [config.CONNECT_URL, config.PROCESSOR_GROUP_ID, config.HEALTH_PROBE_TIMEOUT_MS, config.HEALTH_SAMPLE_INTERVAL_MS, config.HEALTH_RATE_WINDOW_MS, config.PROCESSOR_MAX_LAG_RECORDS, config.READINGS_STALE_AFTER_MS, config.WINDOW_COUNTS_STALE_AFTER_MS],
+    ['http://127.0.0.1:8083', 'iot-stream-processor', 1500, 5000, 30_000, 10_000, 60_000, 180_000],
+  );
+  assert.equal(loadConfig({ CONNECT_URL: 'http://connect:8083/' }).CONNECT_URL, 'http://connect:8083');
+  assert.throws(() => loadConfig({ CONNECT_URL: 'connect:8083' }), /CONNECT_URL="connect:8083"/);
+  assert.throws(() => loadConfig({ PROCESSOR_GROUP_ID: 'has space' }), /PROCESSOR_GROUP_ID="has space": letters, digits/);
+  assert.throws(() => loadConfig({ HEALTH_PROBE_TIMEOUT_MS: '10' }), /HEALTH_PROBE_TIMEOUT_MS="10"/);
+  assert.throws(() => loadConfig({ HEALTH_SAMPLE_INTERVAL_MS: '20000' }), /HEALTH_RATE_WINDOW_MS=null: must be at least twice HEALTH_SAMPLE_INTERVAL_MS \(20000\)/);
+});

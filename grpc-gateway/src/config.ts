@@ -31,7 +31,10 @@ const schema = z
     HEARTBEAT_INTERVAL_MS: envVar.positiveInt(5_000),
     // GetPipelineHealth: what it probes, and the limits it judges by.
     /** Kafka Connect's REST API (in compose: its service name, http://connect:8083). */
-    CONNECT_URL: envVar.url('http://127.0.0.1:8083').transform((url) => url.replace(/\/+$/, '')),
+    CONNECT_URL: z
+      .url({ protocol: /^https?$/, error: 'expected an http(s) URL, e.g. http://127.0.0.1:8083' })
+      .default('http://127.0.0.1:8083')
+      .transform((url) => url.replace(/\/+$/, '')),
     /** The stream processor's consumer group (its PROCESSOR_GROUP_ID). */
     PROCESSOR_GROUP_ID: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'letters, digits, . _ - only').default('iot-stream-processor'),
     /** Longest each health probe may take: a part that does not answer by then is DOWN. */
