@@ -8,13 +8,14 @@ import { WINDOW_COUNTS_TOPIC } from '@iot/contracts';
 import { LOCAL_GATEWAY_TOKEN } from '@iot/contracts/grpc';
 import { createKafka, createLogger, createRegistry, envVar, parseEnv } from '@iot/runtime';
 import { loadStackConfig, status as stackStatus } from '@iot/stack';
+import { runKafkaStreamsBench, type KafkaStreamsBenchResult } from './kafka-streams-bench.ts';
 import { runGatewayBench, type FanOutResult, type GatewayResult, type Quantiles } from './gateway-bench.ts';
 import { PERF_DEFAULT_PROPS, runProducerBench, type ProducerResult } from './producer-bench.ts';
 import { runRestore, type RestoreResult } from './restore-bench.ts';
 import { grouped, mib, ms, Resources, StackDownError, checkStack, round } from './support.ts';
 import { runThroughput, type ThroughputResult } from './throughput.ts';
 
-const BENCHES = ['throughput', 'restore', 'producer', 'gateway'] as const;
+const BENCHES = ['throughput', 'restore', 'producer', 'gateway', 'kafka-streams'] as const;
 const DEFAULT_PRODUCER_RATES = '10000,20000,25000,30000,35000,40000,50000';
 
 const HELP = `Usage: npm run bench [-- options]
@@ -32,6 +33,11 @@ Benchmarks against the running local stack (start it with \`npm run stack -- up\
      produces its readings (messages/s delivered, each subscriber checked against the topic,
      gateway RSS and CPU), then the latency from a reading to its OPEN RANGE alert at a
      StreamAlerts subscriber. Its readings also go through the running pipeline.
+  5. kafka-streams (only with --only kafka-streams): our StreamProcessor, then a Kafka Streams
+     3.9.1 app computing the same windows and RANGE alerts (bench/kafka-streams, built with
+     Maven when its jar is missing), each on the same pre-filled input (--readings, with RANGE
+     faults), timed to their committed end offsets; readings/s of both, the ratio, and a check
+     that every final window and RANGE alert agrees.
 Every topic, consumer group and schema subject it creates is unique to the run and deleted at
 the end. Results are printed and written as JSON under ${join(tmpdir(), 'iot-bench')}.
 
@@ -42,7 +48,7 @@ Options:
   --changelog-records N   changelog records to restore from (default 1000000)
   --changelog-sensors N   sensors in the changelog (default 10000)
   --restore-runs N        restores to time (default 3)
-  --only WHICH            throughput | restore | producer, or a comma list
+  --only WHICH            throughput | restore | producer | gateway | kafka-streams, or a comma list
                           (default: throughput,restore)
   --producer-rates LIST   rates asked of the producer CLI, in order; stops at the first it
                           cannot keep up with (default ${DEFAULT_PRODUCER_RATES})
@@ -58,6 +64,9 @@ Options:
   --gateway-rss-limit-mib N  stop the fan-out early if the gateway's RSS passes this (default 2048)
   --latency-samples N     sensors driven into a RANGE alert, one each (default 30)
   --latency-spacing-ms N  time between two of them (default 200)
+  --ks-threads N          Kafka Streams stream threads (default 1)
+  --ks-store memory|rocksdb  Kafka Streams state stores (default memory, like ours)
+  --ks-heap-mib N         the Kafka Streams JVM's heap (default 1024)
   -h, --help              this help
 
 Connection settings come from env vars: KAFKA_BROKERS (127.0.0.1:9092),
@@ -112,6 +121,9 @@ function parseOptions(argv: string[]) {
       'gateway-rss-limit-mib': { type: 'string', default: '2048' },
       'latency-samples': { type: 'string', default: '30' },
       'latency-spacing-ms': { type: 'string', default: '200' },
+      'ks-threads': { type: 'string', default: '1' },
+      'ks-store': { type: 'string', default: 'memory' },
+      'ks-heap-mib': { type: 'string', default: '1024' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -120,6 +132,7 @@ function parseOptions(argv: string[]) {
   for (const name of only) {
     if (!(BENCHES as readonly string[]).includes(name)) throw new Error(`--only: expected ${BENCHES.join(', ')} or a comma list of them, got "${values.only}"`);
   }
+  if (values['ks-store'] !== 'memory' && values['ks-store'] !== 'rocksdb') throw new Error(`--ks-store: expected memory or rocksdb, got "${values['ks-store']}"`);
   const perfProps: Record<string, string> = {};
   for (const prop of values['perf-prop']) {
     const at = prop.indexOf('=');
@@ -145,10 +158,14 @@ function parseOptions(argv: string[]) {
     gatewayRssLimitMiB: positiveInt('gateway-rss-limit-mib', values['gateway-rss-limit-mib']),
     latencySamples: positiveInt('latency-samples', values['latency-samples']),
     latencySpacingMs: positiveInt('latency-spacing-ms', values['latency-spacing-ms']),
+    ksThreads: positiveInt('ks-threads', values['ks-threads']),
+    ksStore: values['ks-store'] as 'memory' | 'rocksdb',
+    ksHeapMiB: positiveInt('ks-heap-mib', values['ks-heap-mib']),
     throughput: only.includes('throughput'),
     restore: only.includes('restore'),
     producer: only.includes('producer'),
     gateway: only.includes('gateway'),
+    kafkaStreams: only.includes('kafka-streams'),
   };
 }
 
@@ -304,6 +321,28 @@ function printGateway(result: GatewayResult): void {
   console.log(lines.join('\n'));
 }
 
+function printKafkaStreams(result: KafkaStreamsBenchResult): void {
+  const { ours, kafkaStreams, agreement } = result;
+  const ks = kafkaStreams.caughtUp;
+  const { windows, alerts } = agreement;
+  const lines = [
+    `Kafka Streams baseline: our StreamProcessor, then Kafka Streams 3.9.1, on the same input (exactly-once, commit interval ${result.commitIntervalMs} ms)`,
+    `  input                 ${grouped(result.readings)} readings, ${result.sensors} sensors, ${result.partitions} partitions, ${round(result.fill.eventTimeSpanSeconds / 60, 1)} min of event time; ${grouped(result.faultReadings)} outside their band (RANGE faults); ${result.topics.input}`,
+    `  ours                  ${grouped(ours.readingsPerSecond)} readings/s (${ours.seconds.toFixed(1)} s from start() to committed end offsets); steady ${grouped(ours.processingReadingsPerSecond)}/s after ${ours.startupSeconds.toFixed(2)} s start-up`,
+    `                        consumed ${grouped(ours.consumed)}, processed ${grouped(ours.processed)}, late ${ours.late}, DLQ ${JSON.stringify(ours.deadLettered)}; windows ${JSON.stringify(ours.windowRecords)}, alerts ${JSON.stringify(ours.alertRecords)}`,
+    `                        RSS peak ${Math.round(ours.rssPeakMiB)} MiB (bench process); ${cores(ours.cpu)}; log ${Object.keys(ours.log.counts).length === 0 ? 'no warnings or errors' : JSON.stringify(ours.log.counts)} (${ours.log.file})`,
+    `  Kafka Streams         ${grouped(ks.readingsPerSecond)} readings/s (${ks.seconds.toFixed(1)} s from KafkaStreams.start() to committed end offsets); steady ${ks.processingReadingsPerSecond === null ? 'n/a' : grouped(ks.processingReadingsPerSecond)}/s after ${ks.startupSeconds === null ? 'n/a' : ks.startupSeconds.toFixed(2)} s start-up`,
+    `                        ${kafkaStreams.threads} stream thread(s), ${kafkaStreams.store} stores, -Xmx${kafkaStreams.heapMiB}m; ${kafkaStreams.launchToCaughtUpSeconds.toFixed(1)} s from launching the JVM (${ks.jvmUptimeAtStartSeconds.toFixed(2)} s before start()); processed ${grouped(ks.readingsProcessed)}, windows ${grouped(ks.windowsEmitted)}, alerts ${grouped(ks.alertsEmitted)}`,
+    `                        JVM ${ks.cores.toFixed(2)} cores busy (${ks.cpuSeconds.toFixed(1)} CPU-s), GC ${ks.gcSeconds.toFixed(2)} s in ${ks.gcCollections} collections, RSS peak ${ks.rssPeakMiB === null ? 'n/a' : Math.round(ks.rssPeakMiB)} MiB; closed ${kafkaStreams.closedCleanly ? 'cleanly' : 'NOT cleanly'}${kafkaStreams.closeSeconds === null ? '' : ` in ${kafkaStreams.closeSeconds.toFixed(1)} s`} (${kafkaStreams.logFile})`,
+    `                        thread time: ${['process', 'commit', 'poll', 'punctuate'].map((part) => `${part} ${ks.thread[`${part}-ratio`] === undefined ? 'n/a' : `${Math.round(ks.thread[`${part}-ratio`]! * 100)}%`}`).join(', ')}; commits ${ks.thread['commit-total'] ?? 'n/a'}, latency avg ${ks.thread['commit-latency-avg']?.toFixed(1) ?? 'n/a'} ms, max ${ks.thread['commit-latency-max']?.toFixed(1) ?? 'n/a'} ms (Kafka's recent-window metrics)`,
+    `  ratio ours / KS       ${round(result.ratio, 3)} (1 : ${round(1 / result.ratio, 2)})${result.jar.built ? `; the jar was built first (${result.jar.buildSeconds?.toFixed(0)} s, not timed)` : ''}`,
+    `  check windows         ${windows.missingInKafkaStreams === 0 && windows.extraInKafkaStreams === 0 && windows.differing === 0 ? 'OK' : 'MISMATCH'}: ${grouped(windows.matching)} of ${grouped(windows.ours)} final windows identical (count, min, max, sum, mean, first/last event time); only ours ${windows.missingInKafkaStreams}, only Kafka Streams ${windows.extraInKafkaStreams}, different ${windows.differing}; ${grouped(windows.oursStillOpen)} still open at the end on ours (no final on either side)`,
+    `  check RANGE alerts    ${alerts.missingInKafkaStreams === 0 && alerts.extraInKafkaStreams === 0 && alerts.differing === 0 ? 'OK' : 'MISMATCH'}: ${grouped(alerts.matching)} of ${grouped(alerts.ours)} occurrences identical (opening and clearing); only ours ${alerts.missingInKafkaStreams}, only Kafka Streams ${alerts.extraInKafkaStreams}, different ${alerts.differing}; records ours ${JSON.stringify(alerts.oursRecords)}, Kafka Streams ${JSON.stringify(alerts.kafkaStreamsRecords)}`,
+    ...[...windows.examples, ...alerts.examples].map((example) => `                        ${example}`),
+  ];
+  console.log(lines.join('\n'));
+}
+
 async function main(): Promise<number> {
   let options;
   try {
@@ -338,7 +377,7 @@ async function main(): Promise<number> {
   const admin = kafka.admin();
   await admin.connect();
   const resources = new Resources();
-  const results: { runId: string; startedAt: string; machine: typeof env; options: typeof options; throughput?: ThroughputResult; restore?: RestoreResult; producer?: ProducerResult; gateway?: GatewayResult; cleanupProblems?: string[] } = {
+  const results: { runId: string; startedAt: string; machine: typeof env; options: typeof options; throughput?: ThroughputResult; restore?: RestoreResult; producer?: ProducerResult; gateway?: GatewayResult; kafkaStreams?: KafkaStreamsBenchResult; cleanupProblems?: string[] } = {
     runId,
     startedAt: new Date().toISOString(),
     machine: env,
@@ -422,6 +461,27 @@ async function main(): Promise<number> {
         { kafka, admin, registry },
       );
     }
+    if (options.kafkaStreams) {
+      results.kafkaStreams = await runKafkaStreamsBench(
+        {
+          runId,
+          readings: options.readings,
+          sensors: options.sensors,
+          spacingMs: 10,
+          commitIntervalMs: options.commitIntervalMs,
+          threads: options.ksThreads,
+          store: options.ksStore,
+          heapMiB: options.ksHeapMiB,
+          brokers: config.KAFKA_BROKERS,
+          registryUrl: config.SCHEMA_REGISTRY_URL,
+          outDir,
+          signal,
+          progress,
+        },
+        resources,
+        { kafka, admin, registry },
+      );
+    }
   } catch (error) {
     failed = true;
     if (signal.aborted) console.error('bench: interrupted');
@@ -443,6 +503,7 @@ async function main(): Promise<number> {
   if (results.restore) printRestore(results.restore);
   if (results.producer) printProducer(results.producer);
   if (results.gateway) printGateway(results.gateway);
+  if (results.kafkaStreams) printKafkaStreams(results.kafkaStreams);
   console.log(`results: ${file} (also ${join(outDir, 'latest.json')})`);
   if (failed) return signal.aborted ? 130 : 1;
   const checks = [
@@ -453,6 +514,9 @@ async function main(): Promise<number> {
     results.producer?.verified.perfSentAll ?? true,
     results.gateway?.verified.deliveriesSound ?? true,
     results.gateway?.verified.everyAlertArrived ?? true,
+    results.kafkaStreams?.agreement.agree ?? true,
+    results.kafkaStreams ? results.kafkaStreams.ours.processed === results.kafkaStreams.readings && results.kafkaStreams.ours.consumed === results.kafkaStreams.readings : true,
+    results.kafkaStreams ? results.kafkaStreams.kafkaStreams.caughtUp.readingsProcessed === results.kafkaStreams.readings : true,
   ];
   if (checks.includes(false)) {
     console.error('bench: a correctness check failed (see above)');

@@ -1,6 +1,7 @@
 package dev.iotpipeline.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.apicurio.registry.serde.Legacy4ByteIdHandler;
 import io.apicurio.registry.serde.SerdeConfig;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
@@ -155,10 +156,12 @@ public final class KafkaStreamsBaseline {
           "gcSeconds", (gcAfter[1] - gcBefore[1]) / 1000.0,
           "gcCollections", gcAfter[0] - gcBefore[0],
           "rssPeakMiB", procStatusMiB("VmHWM"),
-          "heapMaxMiB", Runtime.getRuntime().maxMemory() / 1048576);
+          "heapMaxMiB", Runtime.getRuntime().maxMemory() / 1048576,
+          "thread", threadMetrics(streams));
       emit(caughtUp);
       long closeStarted = System.nanoTime();
-      boolean closed = streams.close(Duration.ofSeconds(60));
+      // Leave the group on close (Kafka Streams does not by default), so it can be deleted at once.
+      boolean closed = streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(Duration.ofSeconds(60)));
       streams.cleanUp();
       emit(event("closed", "clean", closed, "closeSeconds", (System.nanoTime() - closeStarted) / 1e9));
       System.exit(closed ? 0 : 1);
@@ -233,7 +236,8 @@ public final class KafkaStreamsBaseline {
   static Map<String, Object> serdeConfig(String registryUrl, boolean isKey) {
     Map<String, Object> config = new HashMap<>();
     config.put(SerdeConfig.REGISTRY_URL, registryUrl);
-    config.put(SerdeConfig.ENABLE_CONFLUENT_ID_HANDLER, true);
+    // What apicurio.registry.as-confluent=true selects (that flag also warns about the default id handler).
+    config.put(SerdeConfig.ID_HANDLER, Legacy4ByteIdHandler.class.getName());
     config.put(SerdeConfig.USE_ID, "contentId");
     config.put(SerdeConfig.ENABLE_HEADERS, false);
     config.put(SerdeConfig.AUTO_REGISTER_ARTIFACT, true);
@@ -289,6 +293,29 @@ public final class KafkaStreamsBaseline {
       if (offset == null || offset.offset() < end.getValue()) return false;
     }
     return true;
+  }
+
+  /**
+   * Where the stream threads spent their time (the ratios of KIP-444: process, commit, poll,
+   * punctuate; averaged over the threads) and the commit latency: with exactly-once every commit
+   * is a transaction, and the thread waits for it.
+   */
+  private static Map<String, Object> threadMetrics(KafkaStreams streams) {
+    List<String> names = List.of("process-ratio", "commit-ratio", "poll-ratio", "punctuate-ratio", "commit-latency-avg", "commit-latency-max", "commit-total", "process-total", "poll-records-avg");
+    Map<String, List<Double>> values = new LinkedHashMap<>();
+    streams.metrics().forEach((name, metric) -> {
+      if (name.group().equals("stream-thread-metrics") && names.contains(name.name()) && metric.metricValue() instanceof Number value && !Double.isNaN(value.doubleValue())) {
+        values.computeIfAbsent(name.name(), key -> new java.util.ArrayList<>()).add(value.doubleValue());
+      }
+    });
+    Map<String, Object> result = new LinkedHashMap<>();
+    for (String name : names) {
+      List<Double> list = values.get(name);
+      if (list == null) continue;
+      java.util.DoubleSummaryStatistics stats = list.stream().mapToDouble(Double::doubleValue).summaryStatistics();
+      result.put(name, name.endsWith("-total") ? stats.getSum() : name.endsWith("-max") ? stats.getMax() : stats.getAverage());
+    }
+    return result;
   }
 
   private static long processCpuNanos() {
