@@ -38,6 +38,13 @@ test('alerts page: the gateway SIGKILLed shows "reconnecting…"; restarted, the
     assert.ok(await killComponent(stack, 'grpc-gateway'), 'the gateway was running and got killed');
     await page.waitForFunction(() => document.querySelector('[data-testid="stream-status"]')?.textContent === 'reconnecting…', undefined, { timeout: 30_000 });
     await saveScreenshot(page, 'dashboard-alerts-reconnecting', { fullPage: false });
+    // The Pipeline page names the part that stopped: the gateway, which runs every other check.
+    const pipeline = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await pipeline.goto(`${DASHBOARD}/pipeline`);
+    assert.equal(await pipeline.getByTestId('overall').getByTestId('health').getAttribute('data-status'), 'DOWN');
+    assert.match((await pipeline.getByTestId('overall-detail').textContent()) ?? '', /^The gRPC gateway does not answer: UNAVAILABLE/);
+    await saveScreenshot(pipeline, 'dashboard-pipeline-gateway-down', { fullPage: false });
+    await pipeline.close();
 
     // Meanwhile the alert is acknowledged from a terminal (alerts CLI → iot.alert-acks → processor).
     const acked = await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'ack', alertId, '--by', 'e2e-while-down'], { cwd: join(REPO_ROOT, 'alerts-cli'), env: { ...process.env, ...serviceEnv(stack) } });

@@ -7,6 +7,7 @@ const PAGES = [
   { href: '/', label: 'Throughput' },
   { href: '/fleet', label: 'Fleet' },
   { href: '/alerts', label: 'Alerts' },
+  { href: '/pipeline', label: 'Pipeline' },
 ] as const;
 
 /** The site's navigation; the current page is marked for assistive technology and by style. */

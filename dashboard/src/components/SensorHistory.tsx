@@ -55,7 +55,7 @@ export default function SensorHistory({ sensorId, unit, fromMs, toMs, windowCoun
         <details className="history-table">
           <summary>The {downsampled ? 'points' : 'windows'} as a table</summary>
           <div className="table-scroll">
-            <table data-testid="history-table">
+            <table className="data-table" data-testid="history-table">
               <caption className="visually-hidden">History of {sensorId}, oldest first</caption>
               <thead>
                 <tr>

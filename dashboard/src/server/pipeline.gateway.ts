@@ -6,6 +6,7 @@ import {
   type AckAlertRequest,
   type AckAlertResponse__Output,
   type AlertEvent__Output,
+  type GetPipelineHealthResponse__Output,
   type GetWindowCountsRequest,
   type GetWindowCountsResponse__Output,
   type ListSensorsRequest,
@@ -70,6 +71,17 @@ export function getWindowCounts(request: GetWindowCountsRequest, timeoutMs = 5_0
     pipelineClient().GetWindowCounts(request, authMetadata(), { deadline: Date.now() + timeoutMs }, (error, response) => {
       if (error) reject(error);
       else if (response === undefined) reject(new Error('GetWindowCounts answered nothing'));
+      else resolve(response);
+    });
+  });
+}
+
+/** PipelineService.GetPipelineHealth (every part of the pipeline, as the gateway sees it) with a deadline. */
+export function getPipelineHealth(timeoutMs = 4_000): Promise<GetPipelineHealthResponse__Output> {
+  return new Promise((resolve, reject) => {
+    pipelineClient().GetPipelineHealth({}, authMetadata(), { deadline: Date.now() + timeoutMs }, (error, response) => {
+      if (error) reject(error);
+      else if (response === undefined) reject(new Error('GetPipelineHealth answered nothing'));
       else resolve(response);
     });
   });
