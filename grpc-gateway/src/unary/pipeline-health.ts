@@ -560,9 +560,12 @@ export interface PipelineHealthDeps {
 export async function checkPipelineHealth(deps: PipelineHealthDeps, timeoutMs: number = deps.probeTimeoutMs): Promise<GetPipelineHealthResponse> {
   const now = deps.now ?? Date.now;
   const checkedAtMs = now();
+  // Recency is read now, so that ages are relative to checked_at_ms; feed positions are read
+  // after the end offsets (below), so that a feed at the end is seen at the end.
+  const feeds = deps.feeds();
+  const topics = deps.topics().map((watched) => ({ ...watched, recency: watched.recency && { ...watched.recency } }));
   const kafka = deps.openKafka();
   try {
-    const feeds = deps.feeds();
     const feedTopics = [...new Set(feeds.map((feed) => feed.topic))];
     const [cluster, group, feedEnds, subjects, connectors] = await Promise.all([
       runProbe(timeoutMs, () => kafka.describeCluster(), now),
@@ -584,8 +587,8 @@ export async function checkPipelineHealth(deps: PipelineHealthDeps, timeoutMs: n
       schemaRegistry: registryHealth(subjects, deps.registryUrl, deps.expectedSubjects),
       kafkaConnect: connectHealth(connectors, deps.connectUrl),
       streamProcessor: processorHealth(group, samples, { groupId: deps.groupId, maxLagRecords: deps.maxLagRecords, rateWindowMs: deps.rateWindowMs }),
-      gateway: gatewayHealth(feedHealths, deps.startedAtMs, decidedAt),
-      topics: deps.topics().map((watched) => topicFreshness(watched, decidedAt)),
+      gateway: gatewayHealth(feedHealths, deps.startedAtMs, checkedAtMs),
+      topics: topics.map((watched) => topicFreshness(watched, checkedAtMs)),
     };
     const overall = overallHealth([
       { name: 'broker', ...response.broker! },
