@@ -57,6 +57,8 @@ test('reflection lists iot.v1.PipelineService and grpc.health.v1.Health and desc
 
   for (const [symbol, expected] of [
     ['iot.v1.PipelineService', 'IngestReadings'],
+    ['iot.v1.PipelineService', 'GetPipelineHealth'],
+    ['iot.v1.StreamProcessorHealth', 'consumed_records_per_second'],
     ['iot.v1.IngestReadingsResponse', 'rejections_truncated'], // the contract's field names, not camelCase
     ['grpc.health.v1.Health', 'Watch'],
   ] as const) {
