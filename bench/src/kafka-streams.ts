@@ -210,6 +210,8 @@ export async function runKafkaStreams(jar: string, options: KafkaStreamsRunOptio
       }
       if (event.event === 'input') options.progress(`  kafka-streams: waiting for ${Number(event.records).toLocaleString('en-US')} records on ${String(event.topic)} (${String(event.partitions)} partitions)`);
       else if (event.event === 'running') options.progress(`  kafka-streams: RUNNING after ${((performance.now() - started) / 1000).toFixed(1)} s from launch`);
+      else if (event.event === 'progress') options.progress(`  ${Number(event.seconds).toFixed(0).padStart(4)} s: Kafka Streams processed ${Number(event.readingsProcessed).toLocaleString('en-US')}`);
+      else if (event.event === 'warning') options.progress(`  kafka-streams: ${String(event.message)}`);
       else if (event.event === 'caught-up') {
         caughtUp = event as unknown as KafkaStreamsCaughtUp;
         launchToCaughtUpSeconds = (performance.now() - started) / 1000;

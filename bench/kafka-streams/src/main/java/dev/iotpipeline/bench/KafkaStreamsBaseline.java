@@ -22,6 +22,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
@@ -57,13 +58,15 @@ import org.apache.kafka.common.utils.Bytes;
  *
  * <p>stdout carries one JSON object per line, an "event" each: "input" (the end offsets it will
  * wait for), "running", "caught-up" (the application's committed offsets reached those end
- * offsets: every reading is processed and everything it caused is committed), "closed"; or
+ * offsets: every reading is processed and everything it caused is committed), "closed"; "progress"
+ * every 5 s meanwhile; or
  * "error" / "timeout". Logs go to stderr. The process exits by itself after "closed".
  */
 public final class KafkaStreamsBaseline {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long WINDOW_MS = 60_000;
   private static final long POLL_MS = 100;
+  private static final long PROGRESS_EVERY_NS = 5_000_000_000L;
 
   private KafkaStreamsBaseline() {}
 
@@ -119,6 +122,7 @@ public final class KafkaStreamsBaseline {
       long cpuBefore = processCpuNanos();
       long[] gcBefore = gc();
       long startedAt = System.nanoTime();
+      long lastProgress = startedAt;
       streams.start();
       for (;;) {
         KafkaStreams.State state = streams.state();
@@ -132,6 +136,10 @@ public final class KafkaStreamsBaseline {
           System.exit(1);
         }
         if (reached(admin, applicationId, ends)) break;
+        if (System.nanoTime() - lastProgress >= PROGRESS_EVERY_NS) {
+          lastProgress = System.nanoTime();
+          emit(event("progress", "seconds", (lastProgress - startedAt) / 1e9, "readingsProcessed", counters.readings.get(), "thread", threadMetrics(streams)));
+        }
         Thread.sleep(POLL_MS);
       }
       long caughtUpAt = System.nanoTime();
@@ -160,9 +168,15 @@ public final class KafkaStreamsBaseline {
           "thread", threadMetrics(streams));
       emit(caughtUp);
       long closeStarted = System.nanoTime();
-      // Leave the group on close (Kafka Streams does not by default), so it can be deleted at once.
-      boolean closed = streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(Duration.ofSeconds(60)));
+      boolean closed = streams.close(Duration.ofSeconds(60));
       streams.cleanUp();
+      // Kafka Streams' consumer does not leave its group on close (its member would linger for the
+      // session timeout, and the group could not be deleted): remove it, as the reset tool's --force does.
+      try {
+        admin.removeMembersFromConsumerGroup(applicationId, new RemoveMembersFromConsumerGroupOptions()).all().get();
+      } catch (Exception error) {
+        emit(event("warning", "message", "could not remove the group's members: " + error));
+      }
       emit(event("closed", "clean", closed, "closeSeconds", (System.nanoTime() - closeStarted) / 1e9));
       System.exit(closed ? 0 : 1);
     }
