@@ -133,6 +133,12 @@ export interface KafkaStreamsCaughtUp {
 export interface KafkaStreamsResult {
   command: string;
   caughtUp: KafkaStreamsCaughtUp;
+  /**
+   * The stream threads' time split (process, commit, poll, punctuate: fractions) and commit
+   * latency (ms), averaged over the progress lines (every 5 s) printed while readings were being
+   * processed; null if none was. The caught-up line's own ratios describe the idle end.
+   */
+  whileProcessing: { samples: number; processRatio: number; commitRatio: number; pollRatio: number; punctuateRatio: number; commitLatencyAvgMs: number | null } | null;
   /** From spawning the JVM to its caught-up line: JVM start-up included. */
   launchToCaughtUpSeconds: number;
   closeSeconds: number | null;
@@ -194,6 +200,8 @@ export async function runKafkaStreams(jar: string, options: KafkaStreamsRunOptio
   let launchToCaughtUpSeconds = 0;
   let closed: { clean: boolean; closeSeconds: number } | undefined;
   let reported: string | undefined;
+  let inputRecords = Number.POSITIVE_INFINITY;
+  const busy: Array<Record<string, number>> = [];
   let stdoutBuffer = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     stdoutBuffer += chunk;
@@ -208,6 +216,8 @@ export async function runKafkaStreams(jar: string, options: KafkaStreamsRunOptio
       } catch {
         continue; // not one of the app's event lines
       }
+      if (event.event === 'input') inputRecords = Number(event.records);
+      if (event.event === 'progress' && Number(event.readingsProcessed) > 0 && Number(event.readingsProcessed) < inputRecords) busy.push(event.thread as Record<string, number>);
       if (event.event === 'input') options.progress(`  kafka-streams: waiting for ${Number(event.records).toLocaleString('en-US')} records on ${String(event.topic)} (${String(event.partitions)} partitions)`);
       else if (event.event === 'running') options.progress(`  kafka-streams: RUNNING after ${((performance.now() - started) / 1000).toFixed(1)} s from launch`);
       else if (event.event === 'progress') options.progress(`  ${Number(event.seconds).toFixed(0).padStart(4)} s: Kafka Streams processed ${Number(event.readingsProcessed).toLocaleString('en-US')}`);
@@ -243,7 +253,17 @@ export async function runKafkaStreams(jar: string, options: KafkaStreamsRunOptio
       const why = stoppedBy ?? reported ?? (caughtUp ? `exited with code ${code} after catching up` : `exited with code ${code} before catching up`);
       throw new KafkaStreamsError(`the Kafka Streams baseline (${options.applicationId}) failed: ${why}. Its log: ${options.logFile}. Last lines:\n${tail(stderrTail, 20)}\nCommand: ${command}`);
     }
-    return { command, caughtUp, launchToCaughtUpSeconds, closeSeconds: closed?.closeSeconds ?? null, closedCleanly: closed?.clean ?? false, logFile: options.logFile };
+    const mean = (name: string): number => busy.reduce((sum, thread) => sum + (thread[name] ?? 0), 0) / busy.length;
+    const latencies = busy.flatMap((thread) => (thread['commit-latency-avg'] === undefined ? [] : [thread['commit-latency-avg']]));
+    const whileProcessing = busy.length === 0 ? null : {
+      samples: busy.length,
+      processRatio: mean('process-ratio'),
+      commitRatio: mean('commit-ratio'),
+      pollRatio: mean('poll-ratio'),
+      punctuateRatio: mean('punctuate-ratio'),
+      commitLatencyAvgMs: latencies.length === 0 ? null : latencies.reduce((sum, value) => sum + value, 0) / latencies.length,
+    };
+    return { command, caughtUp, whileProcessing, launchToCaughtUpSeconds, closeSeconds: closed?.closeSeconds ?? null, closedCleanly: closed?.clean ?? false, logFile: options.logFile };
   } finally {
     clearTimeout(timer);
     options.signal.removeEventListener('abort', onAbort);

@@ -8,6 +8,7 @@ import { WINDOW_COUNTS_TOPIC } from '@iot/contracts';
 import { LOCAL_GATEWAY_TOKEN } from '@iot/contracts/grpc';
 import { createKafka, createLogger, createRegistry, envVar, parseEnv } from '@iot/runtime';
 import { loadStackConfig, status as stackStatus } from '@iot/stack';
+import { printDashboard, runDashboardBench, type DashboardResult } from './dashboard-bench.ts';
 import { runKafkaStreamsBench, type KafkaStreamsBenchResult } from './kafka-streams-bench.ts';
 import { runGatewayBench, type FanOutResult, type GatewayResult, type Quantiles } from './gateway-bench.ts';
 import { PERF_DEFAULT_PROPS, runProducerBench, type ProducerResult } from './producer-bench.ts';
@@ -15,7 +16,7 @@ import { runRestore, type RestoreResult } from './restore-bench.ts';
 import { grouped, mib, ms, Resources, StackDownError, checkStack, round } from './support.ts';
 import { runThroughput, type ThroughputResult } from './throughput.ts';
 
-const BENCHES = ['throughput', 'restore', 'producer', 'gateway', 'kafka-streams'] as const;
+const BENCHES = ['throughput', 'restore', 'producer', 'gateway', 'kafka-streams', 'dashboard'] as const;
 const DEFAULT_PRODUCER_RATES = '10000,20000,25000,30000,35000,40000,50000';
 
 const HELP = `Usage: npm run bench [-- options]
@@ -38,6 +39,10 @@ Benchmarks against the running local stack (start it with \`npm run stack -- up\
      Maven when its jar is missing), each on the same pre-filled input (--readings, with RANGE
      faults), timed to their committed end offsets; readings/s of both, the ratio, and a check
      that every final window and RANGE alert agrees.
+  6. dashboard (only with --only dashboard): the dashboard's Fleet page in Chromium while N
+     sensors send a reading per second each through the gateway's IngestReadings (so through
+     the running pipeline): the page main thread's task durations (p95, against 50 ms) and long
+     tasks, and the time from a spike's send to its row turning ALERTING (against 5 s).
 Every topic, consumer group and schema subject it creates is unique to the run and deleted at
 the end. Results are printed and written as JSON under ${join(tmpdir(), 'iot-bench')}.
 
@@ -48,7 +53,7 @@ Options:
   --changelog-records N   changelog records to restore from (default 1000000)
   --changelog-sensors N   sensors in the changelog (default 10000)
   --restore-runs N        restores to time (default 3)
-  --only WHICH            throughput | restore | producer | gateway | kafka-streams, or a comma list
+  --only WHICH            throughput | restore | producer | gateway | kafka-streams | dashboard, or a comma list
                           (default: throughput,restore)
   --producer-rates LIST   rates asked of the producer CLI, in order; stops at the first it
                           cannot keep up with (default ${DEFAULT_PRODUCER_RATES})
@@ -67,6 +72,9 @@ Options:
   --ks-threads N          Kafka Streams stream threads (default 1)
   --ks-store memory|rocksdb  Kafka Streams state stores (default memory, like ours)
   --ks-heap-mib N         the Kafka Streams JVM's heap (default 1024)
+  --dashboard-sensors N   sensors live during the dashboard benchmark (default 200)
+  --dashboard-seconds N   how long the page is measured (default 60)
+  --dashboard-spike-every-ms N  time between two spikes, each on the next sensor (default 5000)
   -h, --help              this help
 
 Connection settings come from env vars: KAFKA_BROKERS (127.0.0.1:9092),
@@ -76,7 +84,8 @@ Kafka jars are in its lib/kafka) and JAVA_HOME (default: java on the PATH); the 
 benchmark reads GATEWAY_ADDRESS (127.0.0.1:50051), GATEWAY_METRICS_URL
 (http://127.0.0.1:9466/metrics), GATEWAY_TOKEN (the local stack's token) and finds the gateway's
 pid and log with the stack tool (STACK_HOME), or takes GATEWAY_PID and GATEWAY_LOG_FILE for a
-gateway started by hand.
+gateway started by hand. The dashboard benchmark reads DASHBOARD_URL (http://127.0.0.1:3000),
+GATEWAY_ADDRESS and GATEWAY_TOKEN, and drives Debian's Chromium (CHROMIUM_PATH, /usr/bin/chromium).
 `;
 
 const loadConfig = () =>
@@ -91,6 +100,7 @@ const loadConfig = () =>
     /** A gateway the stack tool did not start (e.g. `npm start -w grpc-gateway`): its pid and log. */
     GATEWAY_PID: z.coerce.number().int().nonnegative().default(0),
     GATEWAY_LOG_FILE: z.string().default(''),
+    DASHBOARD_URL: envVar.url('http://127.0.0.1:3000'),
   }));
 
 function positiveInt(name: string, text: string): number {
@@ -124,6 +134,9 @@ function parseOptions(argv: string[]) {
       'ks-threads': { type: 'string', default: '1' },
       'ks-store': { type: 'string', default: 'memory' },
       'ks-heap-mib': { type: 'string', default: '1024' },
+      'dashboard-sensors': { type: 'string', default: '200' },
+      'dashboard-seconds': { type: 'string', default: '60' },
+      'dashboard-spike-every-ms': { type: 'string', default: '5000' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -166,6 +179,10 @@ function parseOptions(argv: string[]) {
     producer: only.includes('producer'),
     gateway: only.includes('gateway'),
     kafkaStreams: only.includes('kafka-streams'),
+    dashboardSensors: positiveInt('dashboard-sensors', values['dashboard-sensors']),
+    dashboardSeconds: positiveInt('dashboard-seconds', values['dashboard-seconds']),
+    dashboardSpikeEveryMs: positiveInt('dashboard-spike-every-ms', values['dashboard-spike-every-ms']),
+    dashboard: only.includes('dashboard'),
   };
 }
 
@@ -334,7 +351,7 @@ function printKafkaStreams(result: KafkaStreamsBenchResult): void {
     `  Kafka Streams         ${grouped(ks.readingsPerSecond)} readings/s (${ks.seconds.toFixed(1)} s from KafkaStreams.start() to committed end offsets); steady ${ks.processingReadingsPerSecond === null ? 'n/a' : grouped(ks.processingReadingsPerSecond)}/s after ${ks.startupSeconds === null ? 'n/a' : ks.startupSeconds.toFixed(2)} s start-up`,
     `                        ${kafkaStreams.threads} stream thread(s), ${kafkaStreams.store} stores, -Xmx${kafkaStreams.heapMiB}m; ${kafkaStreams.launchToCaughtUpSeconds.toFixed(1)} s from launching the JVM (${ks.jvmUptimeAtStartSeconds.toFixed(2)} s before start()); processed ${grouped(ks.readingsProcessed)}, windows ${grouped(ks.windowsEmitted)}, alerts ${grouped(ks.alertsEmitted)}`,
     `                        JVM ${ks.cores.toFixed(2)} cores busy (${ks.cpuSeconds.toFixed(1)} CPU-s), GC ${ks.gcSeconds.toFixed(2)} s in ${ks.gcCollections} collections, RSS peak ${ks.rssPeakMiB === null ? 'n/a' : Math.round(ks.rssPeakMiB)} MiB; closed ${kafkaStreams.closedCleanly ? 'cleanly' : 'NOT cleanly'}${kafkaStreams.closeSeconds === null ? '' : ` in ${kafkaStreams.closeSeconds.toFixed(1)} s`} (${kafkaStreams.logFile})`,
-    `                        thread time: ${['process', 'commit', 'poll', 'punctuate'].map((part) => `${part} ${ks.thread[`${part}-ratio`] === undefined ? 'n/a' : `${Math.round(ks.thread[`${part}-ratio`]! * 100)}%`}`).join(', ')}; commits ${ks.thread['commit-total'] ?? 'n/a'}, latency avg ${ks.thread['commit-latency-avg']?.toFixed(1) ?? 'n/a'} ms, max ${ks.thread['commit-latency-max']?.toFixed(1) ?? 'n/a'} ms (Kafka's recent-window metrics)`,
+    `                        stream thread while processing: ${kafkaStreams.whileProcessing === null ? 'n/a' : `process ${Math.round(kafkaStreams.whileProcessing.processRatio * 100)}%, commit ${Math.round(kafkaStreams.whileProcessing.commitRatio * 100)}%, poll ${Math.round(kafkaStreams.whileProcessing.pollRatio * 100)}% (${kafkaStreams.whileProcessing.samples} samples of Kafka's metrics, 5 s apart)`}; ${ks.thread['commit-total'] ?? '?'} commits, latency avg ${kafkaStreams.whileProcessing?.commitLatencyAvgMs?.toFixed(1) ?? 'n/a'} ms, max ${ks.thread['commit-latency-max']?.toFixed(0) ?? 'n/a'} ms`,
     `  ratio ours / KS       ${round(result.ratio, 3)} (1 : ${round(1 / result.ratio, 2)})${result.jar.built ? `; the jar was built first (${result.jar.buildSeconds?.toFixed(0)} s, not timed)` : ''}`,
     `  check windows         ${windows.missingInKafkaStreams === 0 && windows.extraInKafkaStreams === 0 && windows.differing === 0 ? 'OK' : 'MISMATCH'}: ${grouped(windows.matching)} of ${grouped(windows.ours)} final windows identical (count, min, max, sum, mean, first/last event time); only ours ${windows.missingInKafkaStreams}, only Kafka Streams ${windows.extraInKafkaStreams}, different ${windows.differing}; ${grouped(windows.oursStillOpen)} still open at the end on ours (no final on either side)`,
     `  check RANGE alerts    ${alerts.missingInKafkaStreams === 0 && alerts.extraInKafkaStreams === 0 && alerts.differing === 0 ? 'OK' : 'MISMATCH'}: ${grouped(alerts.matching)} of ${grouped(alerts.ours)} occurrences identical (opening and clearing); only ours ${alerts.missingInKafkaStreams}, only Kafka Streams ${alerts.extraInKafkaStreams}, different ${alerts.differing}; records ours ${JSON.stringify(alerts.oursRecords)}, Kafka Streams ${JSON.stringify(alerts.kafkaStreamsRecords)}`,
@@ -377,7 +394,7 @@ async function main(): Promise<number> {
   const admin = kafka.admin();
   await admin.connect();
   const resources = new Resources();
-  const results: { runId: string; startedAt: string; machine: typeof env; options: typeof options; throughput?: ThroughputResult; restore?: RestoreResult; producer?: ProducerResult; gateway?: GatewayResult; kafkaStreams?: KafkaStreamsBenchResult; cleanupProblems?: string[] } = {
+  const results: { runId: string; startedAt: string; machine: typeof env; options: typeof options; throughput?: ThroughputResult; restore?: RestoreResult; producer?: ProducerResult; gateway?: GatewayResult; kafkaStreams?: KafkaStreamsBenchResult; dashboard?: DashboardResult; cleanupProblems?: string[] } = {
     runId,
     startedAt: new Date().toISOString(),
     machine: env,
@@ -482,6 +499,20 @@ async function main(): Promise<number> {
         { kafka, admin, registry },
       );
     }
+    if (options.dashboard) {
+      results.dashboard = await runDashboardBench({
+        runId,
+        dashboardUrl: config.DASHBOARD_URL.replace(/\/$/, ''),
+        gatewayAddress: config.GATEWAY_ADDRESS,
+        gatewayToken: config.GATEWAY_TOKEN,
+        sensors: options.dashboardSensors,
+        seconds: options.dashboardSeconds,
+        spikeEveryMs: options.dashboardSpikeEveryMs,
+        cpuProfileFile: join(outDir, `dashboard-${runId}.cpuprofile`),
+        signal,
+        progress,
+      });
+    }
   } catch (error) {
     failed = true;
     if (signal.aborted) console.error('bench: interrupted');
@@ -504,6 +535,7 @@ async function main(): Promise<number> {
   if (results.producer) printProducer(results.producer);
   if (results.gateway) printGateway(results.gateway);
   if (results.kafkaStreams) printKafkaStreams(results.kafkaStreams);
+  if (results.dashboard) console.log(printDashboard(results.dashboard).join('\n'));
   console.log(`results: ${file} (also ${join(outDir, 'latest.json')})`);
   if (failed) return signal.aborted ? 130 : 1;
   const checks = [
@@ -517,6 +549,7 @@ async function main(): Promise<number> {
     results.kafkaStreams?.agreement.agree ?? true,
     results.kafkaStreams ? results.kafkaStreams.ours.processed === results.kafkaStreams.readings && results.kafkaStreams.ours.consumed === results.kafkaStreams.readings : true,
     results.kafkaStreams ? results.kafkaStreams.kafkaStreams.caughtUp.readingsProcessed === results.kafkaStreams.readings : true,
+    ...Object.values(results.dashboard?.checks ?? {}),
   ];
   if (checks.includes(false)) {
     console.error('bench: a correctness check failed (see above)');
