@@ -1,9 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { REPO_ROOT } from './support.ts';
 
-// Debian's Chromium, driven by playwright-core (no browser download).
+// Debian's Chromium, driven by playwright-core (no browser download). Also used by the dashboard benchmark.
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // Without the background-networking flags Chromium keeps dialling out to a network we do not have.
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -13,7 +12,7 @@ export function launchChromium(): Promise<Browser> {
 }
 
 /** Where the browser tests save their screenshots (git-ignored), for a person to look at. */
-export const SCREENSHOT_DIR = join(REPO_ROOT, 'test-results');
+export const SCREENSHOT_DIR = join(import.meta.dirname, '..', 'test-results');
 
 /** Saves a screenshot of the page (the whole page unless `fullPage` is false) as test-results/<name>.png. */
 export async function saveScreenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<string> {

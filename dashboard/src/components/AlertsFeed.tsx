@@ -17,6 +17,7 @@ import {
   type AlertFeedAction,
   type FeedStatus,
 } from '../lib/alert-feed.ts';
+import { numberText } from '../lib/format.ts';
 import { STREAM_EVENTS } from '../lib/stream-events.ts';
 import { useRelayedStream } from './use-relayed-stream.ts';
 
@@ -371,9 +372,6 @@ function ruleText(rule: AlertPayload['rule']): string {
   return RULE_TEXT[rule];
 }
 
-function numberText(value: number): string {
-  return Number.isFinite(value) ? value.toLocaleString('en-US', { maximumFractionDigits: 2 }) : '—';
-}
 
 function timeOfDay(epochMs: number): string {
   return new Date(epochMs).toISOString().slice(11, 19);

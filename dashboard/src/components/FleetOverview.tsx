@@ -2,7 +2,6 @@
 
 import { memo, useEffect, useMemo, useReducer, useState } from 'react';
 import Link from 'next/link';
-import { Line, LineChart, YAxis } from 'recharts';
 import { ALERT_EVENTS, ALERTS_STREAM_PATH, toAlertPayload, toAlertRemovedPayload } from '../lib/alert.ts';
 import {
   fleetFacets,
@@ -24,6 +23,8 @@ import {
   type StreamStatus,
 } from '../lib/fleet.ts';
 import { READING_EVENTS, READINGS_STREAM_PATH, toReadingPayload } from '../lib/reading.ts';
+import { sparklinePoints } from '../lib/sparkline.ts';
+import { numberText } from '../lib/format.ts';
 import { STREAM_EVENTS } from '../lib/stream-events.ts';
 import { useRelayedStream, type RelayedStreamHandlers } from './use-relayed-stream.ts';
 
@@ -38,6 +39,8 @@ const STREAM_STATUS_RANK: Record<StreamStatus, number> = { live: 0, connecting: 
 
 const SENSOR_STATUS_TEXT: Record<SensorStatus, string> = { ok: 'OK', alerting: 'ALERTING', silent: 'SILENT', disabled: 'DISABLED' };
 
+/** How often readings are applied to the page at most (alerts are applied at the next frame). */
+const READINGS_FLUSH_INTERVAL_MS = 500;
 const SPARKLINE_WIDTH = 120;
 const SPARKLINE_HEIGHT = 32;
 
@@ -84,6 +87,8 @@ export default function FleetOverview({ registry, takenAtMs, registryProblem }: 
     },
     disconnected: (problem) => ({ type: 'disconnected', stream: 'readings', problem }),
     apply,
+    // Every reading redraws the table: with a fleet of hundreds, twice a second is live enough.
+    minFlushIntervalMs: READINGS_FLUSH_INTERVAL_MS,
   });
 
   useRelayedStream<FleetAction>(ALERTS_STREAM_PATH, {
@@ -198,6 +203,15 @@ export default function FleetOverview({ registry, takenAtMs, registryProblem }: 
             <div className="table-scroll">
               <table className="fleet">
                 <caption className="visually-hidden">Sensors of {group.label}, by id</caption>
+                {/* Fixed column widths: with table-layout: fixed a changed cell does not re-measure the whole table. */}
+                <colgroup>
+                  <col className="fleet-col-status" />
+                  <col />
+                  <col className="fleet-col-value" />
+                  <col className="fleet-col-age" />
+                  <col className="fleet-col-sparkline" />
+                  <col className="fleet-col-alerts" />
+                </colgroup>
                 <thead>
                   <tr>
                     <th scope="col">Status</th>
@@ -287,12 +301,9 @@ const Sparkline = memo(function Sparkline({ sensorId, points, unit }: { sensorId
       ? `Recent readings of ${sensorId}: ${points.length} readings`
       : `Recent readings of ${sensorId}: ${points.length} readings from ${numberText(Math.min(...values))} to ${numberText(Math.max(...values))} ${unit}`;
   return (
-    <div className="sparkline" role="img" aria-label={label} style={{ width: SPARKLINE_WIDTH, height: SPARKLINE_HEIGHT }}>
-      <LineChart width={SPARKLINE_WIDTH} height={SPARKLINE_HEIGHT} data={points as ReadingPoint[]} margin={{ top: 2, right: 2, bottom: 2, left: 2 }}>
-        <YAxis hide domain={['auto', 'auto']} />
-        <Line type="linear" dataKey="value" stroke="var(--accent)" strokeWidth={1.5} dot={false} isAnimationActive={false} />
-      </LineChart>
-    </div>
+    <svg className="sparkline" role="img" aria-label={label} width={SPARKLINE_WIDTH} height={SPARKLINE_HEIGHT} viewBox={`0 0 ${SPARKLINE_WIDTH} ${SPARKLINE_HEIGHT}`}>
+      <polyline points={sparklinePoints(points, SPARKLINE_WIDTH, SPARKLINE_HEIGHT)} fill="none" stroke="var(--accent)" strokeWidth={1.5} strokeLinejoin="round" />
+    </svg>
   );
 });
 
@@ -302,9 +313,6 @@ function thresholdsText(sensor: FleetSensor): string {
   return `range ${side(sensor.minThreshold)} to ${side(sensor.maxThreshold)} ${sensor.unit}`.trim();
 }
 
-function numberText(value: number): string {
-  return Number.isFinite(value) ? value.toLocaleString('en-US', { maximumFractionDigits: 2 }) : '—';
-}
 
 function durationText(seconds: number): string {
   if (seconds < 60) return `${seconds} s`;

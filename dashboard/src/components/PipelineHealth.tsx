@@ -1,6 +1,7 @@
 'use client';
 
 import { useEffect, useState, type ReactNode } from 'react';
+import { countText } from '../lib/format.ts';
 import {
   HEALTH_LEVELS,
   PIPELINE_HEALTH_PATH,
@@ -122,8 +123,7 @@ function DataPath({ health }: { health: PipelineHealthView }) {
   );
 }
 
-const count = (value: number) => value.toLocaleString('en-US');
-const rate = (value: number | null) => (value === null ? '—' : `${count(Math.round(value))}/s`);
+const rate = (value: number | null) => (value === null ? '—' : `${countText(Math.round(value))}/s`);
 function duration(ms: number | null): string {
   if (ms === null) return '—';
   const seconds = Math.round(ms / 1_000);
@@ -147,7 +147,7 @@ function Parts({ health, nowMs }: { health: PipelineHealthView; nowMs: number })
       <Part id="registry" title="Schema registry" status={registry?.status ?? 'UNKNOWN'} detail={registry?.detail ?? 'not reported'}>
         {registry ? (
           <p className="muted">
-            {registry.url}: {count(registry.subjectCount)} subjects{registry.missingSubjects.length > 0 ? `; missing ${registry.missingSubjects.join(', ')}` : ''}; probe {registry.probeMs} ms.
+            {registry.url}: {countText(registry.subjectCount)} subjects{registry.missingSubjects.length > 0 ? `; missing ${registry.missingSubjects.join(', ')}` : ''}; probe {registry.probeMs} ms.
           </p>
         ) : null}
       </Part>
@@ -189,7 +189,7 @@ function Parts({ health, nowMs }: { health: PipelineHealthView; nowMs: number })
               <div><dt>Group</dt><dd>{processor.groupId}</dd></div>
               <div><dt>Group state</dt><dd data-testid="group-state">{processor.groupState}</dd></div>
               <div><dt>Members</dt><dd data-testid="group-members">{processor.members.length}</dd></div>
-              <div><dt>Lag</dt><dd data-testid="total-lag">{count(processor.totalLag)}</dd></div>
+              <div><dt>Lag</dt><dd data-testid="total-lag">{countText(processor.totalLag)}</dd></div>
               <div><dt>Consumed</dt><dd data-testid="consumed-rate">{rate(processor.consumedPerSecond)}</dd></div>
               <div><dt>Produced to its inputs</dt><dd>{rate(processor.producedPerSecond)}</dd></div>
               <div><dt>Rate window</dt><dd>{duration(processor.rateWindowMs || null)}</dd></div>
@@ -209,7 +209,7 @@ function Parts({ health, nowMs }: { health: PipelineHealthView; nowMs: number })
                     <tr key={topic.topic} data-testid="topic-lag" data-topic={topic.topic}>
                       <td>{topic.topic}</td>
                       <td className="numeric">{topic.partitions}</td>
-                      <td className="numeric" data-testid="lag">{count(topic.lag)}</td>
+                      <td className="numeric" data-testid="lag">{countText(topic.lag)}</td>
                     </tr>
                   ))}
                 </tbody>
@@ -240,7 +240,7 @@ function Parts({ health, nowMs }: { health: PipelineHealthView; nowMs: number })
                       <td>{feed.topic}</td>
                       <td className="numeric" data-testid="subscribers">{feed.subscribers}</td>
                       <td>{!feed.loaded ? 'loading the topic' : feed.caughtUp ? 'yes' : 'falling behind'}</td>
-                      <td className="numeric">{feed.recordsBehind === null ? '—' : count(feed.recordsBehind)}</td>
+                      <td className="numeric">{feed.recordsBehind === null ? '—' : countText(feed.recordsBehind)}</td>
                     </tr>
                   ))}
                 </tbody>

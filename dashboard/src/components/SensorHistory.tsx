@@ -1,7 +1,7 @@
 'use client';
 
 import { Area, CartesianGrid, ComposedChart, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { formatValue, minuteTooltip, utcDateMinute } from '../lib/chart-format.ts';
+import { formatValue, minuteTooltip, utcDateMinute } from '../lib/format.ts';
 import type { HistoryPoint } from '../lib/lttb.ts';
 
 const CHART_HEIGHT = 280;

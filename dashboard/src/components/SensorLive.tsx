@@ -2,7 +2,7 @@
 
 import { useEffect, useMemo, useReducer, useState } from 'react';
 import { Area, Bar, CartesianGrid, ComposedChart, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { formatValue, minuteTooltip, utcMinute, utcTime } from '../lib/chart-format.ts';
+import { formatValue, minuteTooltip, utcMinute, utcTime } from '../lib/format.ts';
 import type { RegistrySensor } from '../lib/fleet.ts';
 import { rangeBand, thresholdLines } from '../lib/range-band.ts';
 import { READING_EVENTS, READINGS_STREAM_PATH, toReadingPayload } from '../lib/reading.ts';

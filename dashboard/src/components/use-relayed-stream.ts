@@ -13,15 +13,21 @@ export interface RelayedStreamHandlers<A> {
   readonly events: Readonly<Record<string, (data: Record<string, unknown>) => A | null>>;
   /** Connection loss, or the route's `error` frame with its message. */
   readonly disconnected: (problem: string | null) => A;
-  /** The actions since the last animation frame, in arrival order. */
+  /** The actions since the last flush, in arrival order. */
   readonly apply: (actions: A[]) => void;
+  /**
+   * At most one flush per this many ms (default 0: every animation frame). A page that redraws a
+   * large table for every batch (the Fleet page) sets it, so that a busy fleet costs a few
+   * renders a second instead of sixty.
+   */
+  readonly minFlushIntervalMs?: number;
 }
 
 /**
  * Follows one of the dashboard's relayed gateway streams with an EventSource. The browser
  * reconnects by itself, sending Last-Event-ID so that the route resumes where the stream was; when
  * it gives up (an HTTP error status) a new EventSource is opened, which starts with a snapshot.
- * Events are batched per animation frame, so a burst (a snapshot) is one render.
+ * Events are batched per animation frame (or less often: minFlushIntervalMs), so a burst (a snapshot) is one render.
  * The handlers are read at each event: they need not be stable.
  */
 export function useRelayedStream<A>(url: string, handlers: RelayedStreamHandlers<A>): void {
@@ -35,21 +41,35 @@ export function useRelayedStream<A>(url: string, handlers: RelayedStreamHandlers
     let fallback: ReturnType<typeof setTimeout> | null = null;
     let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
     let disposed = false;
+    let lastFlushAt = 0;
+    let delayed: ReturnType<typeof setTimeout> | null = null;
 
     const flush = (): void => {
       if (frame !== null) cancelAnimationFrame(frame);
       if (fallback !== null) clearTimeout(fallback);
+      if (delayed !== null) clearTimeout(delayed);
       frame = null;
       fallback = null;
+      delayed = null;
       if (pending.length === 0 || disposed) return;
       const actions = pending;
       pending = [];
+      lastFlushAt = Date.now();
       current.current.apply(actions);
+    };
+    const schedule = (): void => {
+      frame ??= requestAnimationFrame(flush);
+      fallback ??= setTimeout(flush, FLUSH_FALLBACK_MS);
     };
     const queue = (action: A): void => {
       pending.push(action);
-      frame ??= requestAnimationFrame(flush);
-      fallback ??= setTimeout(flush, FLUSH_FALLBACK_MS);
+      if (frame !== null || fallback !== null || delayed !== null) return;
+      const wait = (current.current.minFlushIntervalMs ?? 0) - (Date.now() - lastFlushAt);
+      if (wait > 0) delayed = setTimeout(() => {
+        delayed = null;
+        schedule();
+      }, wait);
+      else schedule();
     };
 
     const connect = (): void => {
@@ -82,6 +102,7 @@ export function useRelayedStream<A>(url: string, handlers: RelayedStreamHandlers
       source?.close();
       if (frame !== null) cancelAnimationFrame(frame);
       if (fallback !== null) clearTimeout(fallback);
+      if (delayed !== null) clearTimeout(delayed);
       if (reconnectTimer !== null) clearTimeout(reconnectTimer);
       pending = [];
     };
