@@ -34,6 +34,8 @@ export function serviceEnv(config: StackConfig): NodeJS.ProcessEnv {
     KAFKA_BROKERS: config.kafkaBootstrap,
     SCHEMA_REGISTRY_URL: config.registryCcompatUrl,
     DATABASE_URL: config.databaseUrl,
+    // The gateway's GetPipelineHealth probes Connect's REST API.
+    CONNECT_URL: config.connectUrl,
     GATEWAY_PORT: String(config.GATEWAY_PORT),
     GATEWAY_ADDRESS: `127.0.0.1:${config.GATEWAY_PORT}`,
   };
