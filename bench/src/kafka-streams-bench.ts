@@ -474,7 +474,11 @@ export async function runKafkaStreamsBench(options: KafkaStreamsBenchOptions, re
     });
   } finally {
     // Its internal topics (store changelogs) are named after the application id.
-    for (const topic of await admin.listTopics()) if (topic.startsWith(`${kafkaStreamsId}-`)) resources.topics.add(topic);
+    try {
+      for (const topic of await admin.listTopics()) if (topic.startsWith(`${kafkaStreamsId}-`)) resources.topics.add(topic);
+    } catch (error) {
+      options.progress(`  listing Kafka Streams' internal topics (${kafkaStreamsId}-*) for the cleanup failed: ${(error as Error).message}`);
+    }
     rmSync(workDir, { recursive: true, force: true });
   }
   options.progress(`  Kafka Streams: ${Math.round(kafkaStreams.caughtUp.readingsPerSecond).toLocaleString('en-US')} readings/s (${kafkaStreams.caughtUp.seconds.toFixed(1)} s)`);
