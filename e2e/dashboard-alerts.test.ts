@@ -44,7 +44,7 @@ test('alerts page: a new RANGE alert appears live in two pages, Acknowledge (by 
     // Two independent browser contexts, like two people: A sees every alert, B filters by the sensor.
     const pageA = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     const pageB = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    // A comes from the chart page through the navigation bar.
+    // A comes from the home page (the fleet overview) through the navigation bar.
     await pageA.goto(`${DASHBOARD}/`);
     await pageA.getByRole('navigation').getByRole('link', { name: 'Alerts' }).click();
     await pageA.waitForURL(`${DASHBOARD}/alerts`);

@@ -74,8 +74,10 @@ test('fleet page: lists every sensor of the devices table by site; site, type an
     page.on('console', (message) => {
       if (message.type() === 'error') consoleErrors.push(message.text());
     });
-    // Reached from the chart page through the navigation bar.
+    // The console opens on this page; it is also reached from the Throughput page through the navigation bar.
     await page.goto(`${DASHBOARD}/`);
+    assert.equal(new URL(page.url()).pathname, '/fleet', '/ is the fleet overview');
+    await page.goto(`${DASHBOARD}/throughput`);
     await page.getByRole('navigation').getByRole('link', { name: 'Fleet' }).click();
     await page.waitForURL(`${DASHBOARD}/fleet`);
     assert.equal(await page.getByRole('link', { name: 'Fleet' }).getAttribute('aria-current'), 'page');

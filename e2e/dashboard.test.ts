@@ -10,7 +10,7 @@ test('the dashboard shows a live chart of per-minute counts that updates, with n
   const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(`http://127.0.0.1:${stack.DASHBOARD_PORT}/`);
+    await page.goto(`http://127.0.0.1:${stack.DASHBOARD_PORT}/throughput`);
     const total = page.getByTestId('total-readings');
     await page.getByTestId('window-counts-chart').waitFor();
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="total-readings"]')?.textContent?.replace(/\D/g, '')) > 0, undefined, { timeout: 60_000 });
@@ -22,8 +22,8 @@ test('the dashboard shows a live chart of per-minute counts that updates, with n
     );
     assert.match((await page.getByTestId('stream-status').textContent()) ?? '', /live/);
     assert.ok((await page.locator('[data-testid="window-counts-chart"] svg .recharts-bar-rectangle, [data-testid="window-counts-chart"] svg path').count()) > 0, 'the chart drew something');
-    await assertAccessibleInBothSchemes(page, '/ with live data');
-    await assertFitsLaptopScreens(page, '/');
+    await assertAccessibleInBothSchemes(page, '/throughput with live data');
+    await assertFitsLaptopScreens(page, '/throughput');
     await saveScreenshot(page, 'dashboard');
   } finally {
     await browser.close();

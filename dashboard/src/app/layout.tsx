@@ -5,7 +5,7 @@ import './globals.css';
 
 export const metadata: Metadata = {
   title: 'IoT pipeline',
-  description: 'Live per-minute sensor reading counts and alerts from the IoT pipeline.',
+  description: "The IoT pipeline's operations console: fleet, sensors, alerts and pipeline health, live.",
 };
 
 export default function RootLayout({ children }: Readonly<{ children: ReactNode }>) {

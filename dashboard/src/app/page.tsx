@@ -1,14 +1,6 @@
-import LiveWindowCounts from '../components/LiveWindowCounts.tsx';
+import { redirect } from 'next/navigation';
 
-/** The shell is static; live data arrives in the browser over Server-Sent Events. */
-export default function HomePage() {
-  return (
-    <main className="container">
-      <h1>IoT pipeline</h1>
-      <p className="lead">
-        Per-minute reading counts computed by the stream processor, relayed live from the gRPC gateway.
-      </p>
-      <LiveWindowCounts />
-    </main>
-  );
+/** The console opens on the fleet overview: the page an on-call engineer looks at first. */
+export default function HomePage(): never {
+  redirect('/fleet');
 }

@@ -4,8 +4,8 @@ import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 
 const PAGES = [
-  { href: '/', label: 'Throughput' },
   { href: '/fleet', label: 'Fleet' },
+  { href: '/throughput', label: 'Throughput' },
   { href: '/alerts', label: 'Alerts' },
   { href: '/pipeline', label: 'Pipeline' },
 ] as const;
