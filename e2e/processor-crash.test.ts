@@ -68,7 +68,10 @@ test(`after ${KILLS} SIGKILLs of the stream processor at random points, every fi
     done: (found) => found.length >= late.count,
     timeoutMs: 60_000,
   });
-  assert.equal(lateRecords.length, late.count, 'every late reading is on the late topic, once');
+  const sources = lateRecords.map((record) => `${record.headers['late.source.partition']}:${record.headers['late.source.offset']}`);
+  const repeated = sources.filter((source, i) => sources.indexOf(source) !== i);
+  assert.deepEqual(repeated, [], `no reading is on the late topic twice (source partition:offset; ${diagnostics})`);
+  assert.equal(lateRecords.length, late.count, `every late reading is on the late topic, once (${diagnostics})`);
   assert.match(lateRecords[0]!.headers['late.reason'] ?? '', /closed: stream time .* passed its end \+ grace 10000 ms/);
 });
 

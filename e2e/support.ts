@@ -109,6 +109,9 @@ export async function collectFromTopic<K, V>(
   }
   const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 250 });
   const records: Array<TopicRecord<K, V>> = [];
+  // The reader is at-least-once: after a rejoin (a slow heartbeat on a loaded machine) kafkajs
+  // redelivers from the last auto-commit, which must not look like a duplicate on the topic.
+  const seen = new Set<string>();
   const decode = async (bytes: Buffer | null): Promise<unknown> => {
     if (bytes === null) return null;
     if (options.raw) return bytes;
@@ -123,6 +126,9 @@ export async function collectFromTopic<K, V>(
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ message, partition }) => {
+        const position = `${partition}:${message.offset}`;
+        if (seen.has(position)) return;
+        seen.add(position);
         const key = (await decode(message.key)) as K;
         const value = (await decode(message.value)) as V | null;
         if (key === undefined || value === undefined || !options.select(key, value)) return;
