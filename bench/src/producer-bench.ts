@@ -1,15 +1,12 @@
-import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin, Kafka } from 'kafkajs';
-import { SENSOR_READINGS_TOPIC, TOPICS } from '@iot/contracts';
-import { CpuMeter, type Resources } from './support.ts';
+import { SENSOR_READINGS_TOPIC } from '@iot/contracts';
+import { createTopicLike, runChild, runProducerPerformance, type PerfResult } from './kafka-tools.ts';
+import type { Resources } from './support.ts';
 
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export { PERF_DEFAULT_PROPS, type PerfResult } from './kafka-tools.ts';
 
 export interface ProducerBenchOptions {
   readonly runId: string;
@@ -67,22 +64,6 @@ export interface RecordSize {
   schemaIds: { key: number[]; value: number[] };
 }
 
-export interface PerfResult {
-  command: string;
-  topic: string;
-  records: number;
-  recordSize: number;
-  props: Record<string, string>;
-  recordsPerSecond: number;
-  mbPerSecond: number;
-  latencyMs: { avg: number; max: number; p50: number; p95: number; p99: number; p999: number };
-  summaryLine: string;
-  /** The JVM's CPU (user + system), JVM start-up included. */
-  childCpuSeconds: number | null;
-  machineCores: number | null;
-  wallSeconds: number;
-}
-
 export interface ProducerResult {
   topic: string;
   prefix: string;
@@ -101,29 +82,13 @@ export interface ProducerResult {
   verified: { noSendErrors: boolean; perfSentAll: boolean };
 }
 
-/** ProducerPerformance's settings: the nearest to the simulator's kafkajs producer. */
-export const PERF_DEFAULT_PROPS: Readonly<Record<string, string>> = {
-  acks: 'all',
-  'enable.idempotence': 'true',
-  // connectIdempotentProducer: maxInFlightRequests 1
-  'max.in.flight.requests.per.connection': '1',
-  // simulator.ts: CompressionTypes.GZIP
-  'compression.type': 'gzip',
-  // The simulator sends what is due every 100 ms tick (one record batch per partition per send).
-  'linger.ms': '100',
-  // Large enough that the linger, not the size, closes most batches (as one send per tick does).
-  'batch.size': '262144',
-};
-
 const STOP_GRACE_S = 10;
-const KILL_GRACE_S = 20;
 const PIPELINE_WAIT_MS = 90_000;
 const PIPELINE_IDLE_LAG = 2_000;
 /** At most this many of the first step's records are read back (all of them at the default rates). */
 const SIZE_SAMPLE = 500_000;
 /** gzip is estimated over at most this many chunks. */
 const GZIP_CHUNKS = 50;
-const CLK_TCK = 100;
 /** Keys and values per gzip chunk (500 records). */
 const GZIP_CHUNK = 1_000;
 
@@ -137,82 +102,6 @@ function randomLetters(size: number, records: number): Buffer {
   const buffer = Buffer.alloc(size * records);
   for (let i = 0; i < buffer.length; i += 1) buffer[i] = 65 + Math.floor(Math.random() * 26);
   return buffer;
-}
-
-/** CPU seconds of this process's children that have been waited for (user + system), from /proc/self/stat. */
-function childrenCpuSeconds(): number | null {
-  try {
-    const stat = readFileSync('/proc/self/stat', 'utf8');
-    // Fields after the ")" of the command name: state is field 3, cutime 16, cstime 17.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[13]) + Number(fields[14])) / CLK_TCK;
-  } catch {
-    return null;
-  }
-}
-
-interface ChildRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  stopped: 'no' | 'SIGTERM' | 'SIGKILL';
-  wallSeconds: number;
-  childCpuSeconds: number | null;
-  machineCores: number | null;
-}
-
-/**
- * Runs a command in its own process group (so a stop reaches npm's and tsx's children too),
- * stopping it with SIGTERM `stopAfterS` seconds in, then SIGKILL `KILL_GRACE_S` later.
- */
-async function runChild(command: string, args: string[], options: { stopAfterS: number; signal: AbortSignal; env?: NodeJS.ProcessEnv }): Promise<ChildRun> {
-  options.signal.throwIfAborted();
-  const cpuBefore = childrenCpuSeconds();
-  const cpu = new CpuMeter();
-  const started = performance.now();
-  const child = spawn(command, args, { cwd: REPO_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-20_000)));
-  const state: { stopped: ChildRun['stopped'] } = { stopped: 'no' };
-  const kill = (signal: 'SIGTERM' | 'SIGKILL'): void => {
-    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
-    state.stopped = signal;
-    try {
-      process.kill(-child.pid, signal);
-    } catch {
-      // already gone
-    }
-  };
-  const termTimer = setTimeout(() => kill('SIGTERM'), options.stopAfterS * 1000);
-  const killTimer = setTimeout(() => kill('SIGKILL'), (options.stopAfterS + KILL_GRACE_S) * 1000);
-  const onAbort = (): void => {
-    kill('SIGTERM');
-    setTimeout(() => kill('SIGKILL'), 5000).unref();
-  };
-  options.signal.addEventListener('abort', onAbort, { once: true });
-  try {
-    const code = await new Promise<number | null>((resolvePromise, reject) => {
-      child.once('error', reject);
-      child.once('close', (exitCode) => resolvePromise(exitCode));
-    });
-    const used = cpu.stop();
-    const cpuAfter = childrenCpuSeconds();
-    return {
-      code,
-      stdout,
-      stderr,
-      stopped: state.stopped,
-      wallSeconds: (performance.now() - started) / 1000,
-      childCpuSeconds: cpuBefore === null || cpuAfter === null || state.stopped === 'SIGKILL' ? null : cpuAfter - cpuBefore,
-      machineCores: used.machineCores,
-    };
-  } finally {
-    clearTimeout(termTimer);
-    clearTimeout(killTimer);
-    options.signal.removeEventListener('abort', onAbort);
-  }
 }
 
 /** The pipeline processor's total lag on the readings topic (null when the group has no offsets). */
@@ -366,58 +255,21 @@ async function measureRecordSize(harness: { kafka: Kafka; admin: Admin }, option
   };
 }
 
-const PERF_SUMMARY =
-  /(\d+) records sent, ([\d.]+) records\/sec \(([\d.]+) MB\/sec\), ([\d.]+) ms avg latency, ([\d.]+) ms max latency, (\d+) ms 50th, (\d+) ms 95th, (\d+) ms 99th, (\d+) ms 99\.9th/;
-
 /** Kafka's own ProducerPerformance from the stack's jars, on a fresh 6-partition bench topic. */
-async function runProducerPerformance(admin: Admin, options: ProducerBenchOptions, resources: Resources, recordSize: number): Promise<PerfResult> {
+async function producerPerformance(admin: Admin, options: ProducerBenchOptions, resources: Resources, recordSize: number): Promise<PerfResult> {
   const topic = `bench.${options.runId}.producer-perf`;
-  const spec = TOPICS.find((candidate) => candidate.name === SENSOR_READINGS_TOPIC);
-  if (!spec) throw new Error(`contract topic ${SENSOR_READINGS_TOPIC} not found in TOPICS`);
-  resources.topics.add(topic);
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: [{ topic, numPartitions: spec.partitions, replicationFactor: 1, configEntries: Object.entries(spec.configs).map(([name, value]) => ({ name, value })) }],
-  });
-  const stackHome = resolve(process.env.STACK_HOME ?? join(REPO_ROOT, '.stack'));
-  const java = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
-  const log4j = join(options.outDir, 'producer-perf-log4j.properties');
-  writeFileSync(log4j, 'log4j.rootLogger=WARN, stderr\nlog4j.appender.stderr=org.apache.log4j.ConsoleAppender\nlog4j.appender.stderr.Target=System.err\nlog4j.appender.stderr.layout=org.apache.log4j.PatternLayout\nlog4j.appender.stderr.layout.ConversionPattern=[%d] %p %m (%c)%n\n');
-  const props = { ...PERF_DEFAULT_PROPS, ...options.perfProps, 'bootstrap.servers': options.brokers.join(','), 'client.id': `bench-${options.runId}-producer-perf` };
-  const args = [
-    '-Xms512m', '-Xmx512m', '-XX:+UseG1GC', '-Djava.awt.headless=true', `-Dlog4j.configuration=file:${log4j}`,
-    '-cp', `${join(stackHome, 'lib', 'kafka')}/*`,
-    'org.apache.kafka.tools.ProducerPerformance',
-    '--topic', topic,
-    '--num-records', String(options.perfRecords),
-    '--record-size', String(recordSize),
-    '--throughput', '-1',
-    '--producer-props', ...Object.entries(props).map(([name, value]) => `${name}=${value}`),
-  ];
-  const command = `${java} ${args.map((arg) => (/[*\s]/.test(arg) ? `'${arg}'` : arg)).join(' ')}`;
-  options.progress(`ProducerPerformance: ${options.perfRecords.toLocaleString('en-US')} records of ${recordSize} bytes into ${topic}`);
-  const run = await runChild(java, args, { stopAfterS: 300, signal: options.signal });
-  options.signal.throwIfAborted();
-  const match = PERF_SUMMARY.exec(run.stdout);
-  if (run.code !== 0 || !match) {
-    throw new Error(`ProducerPerformance failed (exit ${run.code}${run.stopped === 'no' ? '' : `, ${run.stopped}`}):\n${[...run.stdout.trim().split('\n').slice(-5), ...run.stderr.trim().split('\n').slice(-15)].join('\n')}`);
-  }
-  const n = (i: number): number => Number(match[i]);
-  options.progress(`  ${match[0]}`);
-  return {
-    command,
+  await createTopicLike(admin, topic, SENSOR_READINGS_TOPIC, resources);
+  return runProducerPerformance({
     topic,
-    records: n(1),
+    records: options.perfRecords,
     recordSize,
-    props,
-    recordsPerSecond: n(2),
-    mbPerSecond: n(3),
-    latencyMs: { avg: n(4), max: n(5), p50: n(6), p95: n(7), p99: n(8), p999: n(9) },
-    summaryLine: match[0],
-    childCpuSeconds: run.childCpuSeconds,
-    machineCores: run.machineCores,
-    wallSeconds: run.wallSeconds,
-  };
+    props: options.perfProps,
+    clientId: `bench-${options.runId}-producer-perf`,
+    brokers: options.brokers,
+    outDir: options.outDir,
+    signal: options.signal,
+    progress: options.progress,
+  });
 }
 
 async function endOffsets(admin: Admin): Promise<Map<number, number>> {
@@ -454,7 +306,7 @@ export async function runProducerBench(options: ProducerBenchOptions, resources:
   const bestStep = fastest(steps);
   const bestKeptUpStep = fastest(steps.filter((step) => step.keptUp));
   const behind = steps.find((step) => !step.keptUp);
-  const perf = await runProducerPerformance(admin, options, resources, Math.round(recordSize.recordBytes));
+  const perf = await producerPerformance(admin, options, resources, Math.round(recordSize.recordBytes));
   const best = bestStep ? { requestedRate: bestStep.requestedRate, readingsPerSecond: bestStep.readingsPerSecond!, keptUp: bestStep.keptUp } : null;
   return {
     topic: SENSOR_READINGS_TOPIC,
