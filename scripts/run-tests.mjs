@@ -19,7 +19,7 @@ function findTests(dir, out = []) {
   return out;
 }
 
-const unitTests = ['contracts', 'packages', 'stack', 'producers', 'alerts-cli', 'stream-processor', 'grpc-gateway', 'dashboard'].flatMap((dir) => findTests(join(root, dir)));
+const unitTests = ['contracts', 'packages', 'stack', 'producers', 'alerts-cli', 'stream-processor', 'grpc-gateway', 'dashboard', 'bench'].flatMap((dir) => findTests(join(root, dir)));
 const integrationTests = findTests(join(root, 'e2e'));
 const tsx = (args, options = {}) => spawnSync(process.execPath, ['--import', 'tsx', ...args], { cwd: root, stdio: 'inherit', ...options });
 
