@@ -11,6 +11,8 @@ const schema = z.object({
   KAFKA_PORT: envVar.port(PORTS.kafka.port),
   KAFKA_CONTROLLER_PORT: envVar.port(PORTS.kafkaController.port),
   REGISTRY_PORT: envVar.port(PORTS.registry.port),
+  /** Apicurio's management interface (health, metrics), which its build always opens. */
+  REGISTRY_MANAGEMENT_PORT: envVar.port(9000),
   CONNECT_PORT: envVar.port(PORTS.connect.port),
   PGHOST: z.string().default('127.0.0.1'),
   PGPORT: envVar.port(PORTS.postgres.port),

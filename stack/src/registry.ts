@@ -48,6 +48,7 @@ export async function startRegistry(config: StackConfig, log: (line: string) => 
     return;
   }
   await assertPortFree(REGISTRY, config.REGISTRY_PORT, 'REGISTRY_PORT');
+  await assertPortFree(REGISTRY, config.REGISTRY_MANAGEMENT_PORT, 'REGISTRY_MANAGEMENT_PORT');
   const app = new URL(config.databaseUrl);
   startDetached(config, {
     name: REGISTRY,
@@ -57,8 +58,10 @@ export async function startRegistry(config: StackConfig, log: (line: string) => 
     env: {
       QUARKUS_HTTP_HOST: '127.0.0.1',
       QUARKUS_HTTP_PORT: String(config.REGISTRY_PORT),
-      // Health and metrics would otherwise open a second port (9000).
-      QUARKUS_MANAGEMENT_ENABLED: 'false',
+      // Health and metrics are on a second port: this build fixes quarkus.management.enabled to
+      // true (setting it false is ignored, with a warning), so it is placed, on loopback only.
+      QUARKUS_MANAGEMENT_HOST: '127.0.0.1',
+      QUARKUS_MANAGEMENT_PORT: String(config.REGISTRY_MANAGEMENT_PORT),
       APICURIO_STORAGE_KIND: 'sql',
       APICURIO_STORAGE_SQL_KIND: 'postgresql',
       APICURIO_DATASOURCE_URL: `jdbc:postgresql://${app.hostname}:${app.port || 5432}/${config.registryDatabase}`,
