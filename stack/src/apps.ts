@@ -26,7 +26,10 @@ async function httpOk(url: string): Promise<boolean> {
   return response.ok;
 }
 
-export const METRICS_PORTS = { producers: 9464, 'stream-processor': 9465, 'grpc-gateway': 9466 } as const;
+/** Each service's Prometheus port, as this stack runs it. */
+export function metricsPorts(config: StackConfig) {
+  return { producers: config.PRODUCERS_METRICS_PORT, 'stream-processor': config.PROCESSOR_METRICS_PORT, 'grpc-gateway': config.GATEWAY_METRICS_PORT } as const;
+}
 
 /** What every service is told about the stack: the same names the docker-compose file uses. */
 export function serviceEnv(config: StackConfig): NodeJS.ProcessEnv {
@@ -43,14 +46,16 @@ export function serviceEnv(config: StackConfig): NodeJS.ProcessEnv {
 
 export function apps(config: StackConfig): App[] {
   const tsx = [process.execPath, '--import', 'tsx', 'src/main.ts'];
-  const metrics = (name: keyof typeof METRICS_PORTS): App => ({
+  const ports = metricsPorts(config);
+  const portEnv = { producers: 'PRODUCERS_METRICS_PORT', 'stream-processor': 'PROCESSOR_METRICS_PORT', 'grpc-gateway': 'GATEWAY_METRICS_PORT' } as const;
+  const metrics = (name: keyof typeof ports): App => ({
     name,
     workspace: name,
     args: tsx,
-    port: METRICS_PORTS[name],
-    portEnv: 'METRICS_PORT',
-    env: { METRICS_PORT: String(METRICS_PORTS[name]) },
-    healthy: () => httpOk(`http://127.0.0.1:${METRICS_PORTS[name]}/metrics`),
+    port: ports[name],
+    portEnv: portEnv[name],
+    env: { METRICS_PORT: String(ports[name]) },
+    healthy: () => httpOk(`http://127.0.0.1:${ports[name]}/metrics`),
   });
   return [
     metrics('stream-processor'),
@@ -104,9 +109,9 @@ async function buildDashboardIfStale(log: (line: string) => void): Promise<void>
 /** Starts every app that is not running yet, pushing each one's name to `started`. */
 export async function startApps(config: StackConfig, log: (line: string) => void, started: string[] = []): Promise<string[]> {
   // Never build under a running `next start`: it would swap .next under the live server.
-  if (runningPid(config, 'dashboard') === undefined) await buildDashboardIfStale(log);
+  if (config.STACK_APPS.includes('dashboard') && runningPid(config, 'dashboard') === undefined) await buildDashboardIfStale(log);
   const env = { ...serviceEnv(config), NEXT_TELEMETRY_DISABLED: '1' };
-  for (const app of apps(config)) {
+  for (const app of apps(config).filter((candidate) => config.STACK_APPS.includes(candidate.name as (typeof config.STACK_APPS)[number]))) {
     if (runningPid(config, app.name) === undefined) {
       await assertPortFree(app.name, app.port, app.portEnv);
       const [command, ...args] = app.args;

@@ -4,6 +4,9 @@ import { z } from 'zod';
 import { PORTS } from '@iot/contracts';
 import { envVar, parseEnv } from '@iot/runtime';
 
+/** The pipeline's own services, in start order. */
+export const APP_NAMES = ['stream-processor', 'producers', 'grpc-gateway', 'dashboard'] as const;
+
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 const schema = z.object({
@@ -27,6 +30,27 @@ const schema = z.object({
   REGISTRY_URL: z.url().optional(),
   GATEWAY_PORT: envVar.port(PORTS.gateway.port),
   DASHBOARD_PORT: envVar.port(PORTS.dashboard.port),
+  /** The services' Prometheus ports (a second stack on one machine needs its own). */
+  PRODUCERS_METRICS_PORT: envVar.port(9464),
+  PROCESSOR_METRICS_PORT: envVar.port(9465),
+  GATEWAY_METRICS_PORT: envVar.port(9466),
+  /** Which services `up --apps` runs, comma-separated; default all of them. */
+  STACK_APPS: z
+    .string()
+    .default(APP_NAMES.join(','))
+    .transform((text) => text.split(',').map((name) => name.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(APP_NAMES)).min(1)),
+  /**
+   * The project's database when DATABASE_URL is not set (created with its role, like the
+   * default); Apicurio's is \`<name>_registry\`. A second stack on one server needs its own.
+   */
+  STACK_DATABASE: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'expected a lower-case SQL identifier').default('iot'),
+  /**
+   * Replaces the replication slot (\`slot.name\`) of connect-config/'s CDC source. Slot names are
+   * unique in the whole Postgres server, not per database: a second stack on one server needs
+   * its own, or its Connect worker would fight the first one's for the slot. Default: the file's.
+   */
+  CDC_SLOT_NAME: z.string().regex(/^[a-z0-9_]{1,63}$/, 'expected lower-case letters, digits and _ (a Postgres slot name)').optional(),
   /** JDK for Kafka and Connect (17 or newer); default: java on the PATH. */
   JAVA_HOME: z.string().optional(),
   /** JDK for Apicurio Registry (21 or newer); default: the first one found. */
@@ -41,7 +65,7 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env) {
   const parsed = parseEnv('stack', schema, env);
   const home = resolve(parsed.STACK_HOME);
   const adminUrl = parsed.PG_ADMIN_URL ?? `postgres://postgres@${parsed.PGHOST}:${parsed.PGPORT}/postgres`;
-  const databaseUrl = parsed.DATABASE_URL ?? `postgres://iot:iot@${parsed.PGHOST}:${parsed.PGPORT}/iot`;
+  const databaseUrl = parsed.DATABASE_URL ?? `postgres://iot:iot@${parsed.PGHOST}:${parsed.PGPORT}/${parsed.STACK_DATABASE}`;
   return Object.freeze({
     ...parsed,
     home,
@@ -64,7 +88,7 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env) {
     databaseUrl,
     manageDatabase: parsed.DATABASE_URL === undefined,
     /** Apicurio's own database; with a given DATABASE_URL it shares that database. */
-    registryDatabase: parsed.DATABASE_URL ? new URL(databaseUrl).pathname.slice(1) : 'iot_registry',
+    registryDatabase: parsed.DATABASE_URL ? new URL(databaseUrl).pathname.slice(1) : `${parsed.STACK_DATABASE}_registry`,
     startTimeoutMs: parsed.STACK_START_TIMEOUT_S * 1000,
   });
 }

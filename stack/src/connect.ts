@@ -226,13 +226,19 @@ export async function setConnectorConfig(config: StackConfig, name: string, over
   return changed;
 }
 
+/** A connector file as this stack runs it: CDC_SLOT_NAME, when set, replaces a source's \`slot.name\`. */
+function withStackOverrides(config: StackConfig, connector: ConnectorFile): ConnectorFile {
+  if (config.CDC_SLOT_NAME === undefined || connector.config['slot.name'] === undefined) return connector;
+  return { ...connector, config: { ...connector.config, 'slot.name': config.CDC_SLOT_NAME } };
+}
+
 /**
  * Creates or updates every connector from connect-config/, after Connect's own validation of
  * each config (errors are reported per field). A connector whose config in Connect already is
  * the file's is not written again (a PUT would restart it for nothing).
  */
 export async function applyConnectorConfigs(config: StackConfig): Promise<AppliedConnector[]> {
-  const connectors = readConnectorConfigs();
+  const connectors = readConnectorConfigs().map((connector) => withStackOverrides(config, connector));
   const applied: AppliedConnector[] = [];
   for (const connector of connectors) {
     await validateConnectorConfig(config, connector.name, connector.config, 'connect-config');
