@@ -1,32 +1,24 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { CompressionTypes, type Admin, type Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { AVRO_SCHEMAS, TOPICS, type Alert, type AlertKey, type SensorReading, type WindowCount, type WindowCountKey } from '@iot/contracts';
-import type { Sensor } from '@iot/producers/src/fleet.ts';
-import { seededRandom, sensorValue } from '@iot/producers/src/signal.ts';
-import { CatchUp, connectIdempotentProducer, createKafka, createMetrics, createRegistry, registerSchema } from '@iot/runtime';
-import { DEFAULT_ALERT_RULES } from '@iot/stream-processor/alert-rules';
-import { changelogTopicOf, createProcessorConsumer, StreamProcessor, type ProcessorTopics } from '@iot/stream-processor/processor';
+import type { Alert, AlertKey, WindowCount, WindowCountKey } from '@iot/contracts';
+import { CatchUp } from '@iot/runtime';
+import { processorTopics, type BenchInput, type InputFill } from './bench-input.ts';
+import { createTopicLike } from './kafka-tools.ts';
 import { ensureKafkaStreamsJar, runKafkaStreams, type KafkaStreamsResult } from './kafka-streams.ts';
-import { captureLogs, CpuMeter, metricByLabel, metricTotal, RssSampler, type Resources } from './support.ts';
-import { benchFleet, benchTopics } from './throughput.ts';
+import type { Resources } from './support.ts';
+import { runProcessorOnce, WINDOW_RULES } from './throughput.ts';
 
 /**
  * 5. Kafka Streams baseline: our StreamProcessor and a Kafka Streams 3.9.1 application
  * (bench/kafka-streams) computing the same windows and RANGE alerts, one after the other on the
- * same pre-filled input, each timed from its start to its committed end offsets, then their
- * outputs compared.
+ * run's shared pre-filled input (bench-input.ts: it carries RANGE faults), each timed from its
+ * start to its committed end offsets, then their outputs compared.
  */
 
 export interface KafkaStreamsBenchOptions {
   readonly runId: string;
-  readonly readings: number;
-  readonly sensors: number;
-  /** Event time between consecutive readings of the fleet. */
-  readonly spacingMs: number;
   readonly commitIntervalMs: number;
   /** Kafka Streams: stream threads, store type, JVM heap. */
   readonly threads: number;
@@ -94,9 +86,11 @@ export interface KafkaStreamsBenchResult {
   partitions: number;
   commitIntervalMs: number;
   topics: { input: string; ours: { windowCounts: string; alerts: string }; kafkaStreams: { windowCounts: string; alerts: string } };
-  /** Readings outside their type's band, in runs of FAULT_LENGTH, so that both sides raise and clear RANGE alerts. */
+  /** Readings outside their type's band (input.faultReadings), so that both sides raise and clear RANGE alerts. */
   faultReadings: number;
+  /** Pre-filling the shared input (not measured); the details are in `input`. */
   fill: { seconds: number; eventTimeSpanSeconds: number };
+  input: InputFill;
   jar: { built: boolean; buildSeconds: number | null };
   ours: OursResult;
   kafkaStreams: KafkaStreamsResult & { applicationId: string; threads: number; store: string; heapMiB: number };
@@ -105,169 +99,29 @@ export interface KafkaStreamsBenchResult {
   agreement: Agreement;
 }
 
-const PRODUCE_BATCH = 1000;
-const POLL_MS = 100;
-const FUTURE_MARGIN_MS = 10 * 60_000;
-const PROGRESS_EVERY_MS = 5000;
 const MAX_PROCESSING_MS = 20 * 60_000;
 const READ_BACK_TIMEOUT_MS = 120_000;
-const WINDOW_RULES = { graceMs: 10_000, idleMs: 5_000, updateIntervalMs: 1_000 } as const;
-/** Every FAULT_SENSOR_STRIDE-th sensor of the fleet has a fault every FAULT_PERIOD of its readings, FAULT_LENGTH readings long. */
-const FAULT_SENSOR_STRIDE = 20;
-const FAULT_PERIOD = 30;
-const FAULT_LENGTH = 4;
-/**
- * How far outside the band a fault starts, as a fraction of the band, by episode: a WARNING, one
- * that escalates to CRITICAL while open (past `criticalBeyond` 0.1 at its 4th reading), a CRITICAL.
- * Each reading of an episode goes 0.015 further, so the peak moves too.
- */
-const FAULT_EXCESS = [0.03, 0.07, 0.2] as const;
 
-/**
- * A fault value for the k-th reading of the sensor at `index`, or undefined for a normal one:
- * above the band, then below, then above... by episode. Starts are staggered across sensors.
- */
-function faultValue(sensor: Sensor, index: number, k: number): number | undefined {
-  if (index % FAULT_SENSOR_STRIDE !== 0) return undefined;
-  const position = k + index;
-  const phase = position % FAULT_PERIOD;
-  if (phase >= FAULT_LENGTH) return undefined;
-  const episode = Math.floor(position / FAULT_PERIOD);
-  const band = DEFAULT_ALERT_RULES.types[sensor.type]!;
-  const excess = (FAULT_EXCESS[episode % FAULT_EXCESS.length]! + phase * 0.015) * (band.max - band.min);
-  const value = Math.floor(episode / FAULT_EXCESS.length) % 2 === 0 ? band.max + excess : band.min - excess;
-  return Math.round(value * 1000) / 1000;
-}
-
-/** The contract topics' partitions and configs for bench topics that stand in for them. */
-async function createTopicsLike(admin: Admin, topics: ReadonlyArray<[name: string, contract: string]>, resources: Resources): Promise<void> {
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: topics.map(([name, contract]) => {
-      const spec = TOPICS.find((topic) => topic.name === contract);
-      if (!spec) throw new Error(`contract topic ${contract} not found in TOPICS`);
-      resources.topics.add(name);
-      return { topic: name, numPartitions: spec.partitions, replicationFactor: 1, configEntries: Object.entries(spec.configs).map(([key, value]) => ({ name: key, value })) };
-    }),
-  });
-}
-
-/**
- * Fills the input as the throughput benchmark does (bench/src/throughput.ts: the same fleet, signal,
- * spacing, future stamp, registry framing, gzip batches of 1,000, acks=all, idempotent murmur2
- * producer), plus RANGE faults (faultValue).
- */
-async function fill(kafka: Kafka, registry: SchemaRegistry, options: KafkaStreamsBenchOptions, topic: string, resources: Resources): Promise<{ seconds: number; faults: number }> {
-  resources.subjectTopics.add(topic);
-  const keyId = await registerSchema(options.registryUrl, topic, 'key', AVRO_SCHEMAS.sensorIdKey);
-  const valueId = await registerSchema(options.registryUrl, topic, 'value', AVRO_SCHEMAS.sensorReading);
-  const fleet = benchFleet(options.sensors);
-  const random = seededRandom(42);
-  const firstTimestamp = Date.now() + FUTURE_MARGIN_MS - options.readings * options.spacingMs;
-  const producer = await connectIdempotentProducer(kafka);
-  const started = performance.now();
-  let lastProgress = started;
-  let faults = 0;
-  try {
-    let inFlight: Promise<unknown> = Promise.resolve();
-    for (let start = 0; start < options.readings; start += PRODUCE_BATCH) {
-      options.signal.throwIfAborted();
-      const end = Math.min(start + PRODUCE_BATCH, options.readings);
-      const messages = [];
-      for (let i = start; i < end; i += 1) {
-        const index = i % fleet.length;
-        const sensor = fleet[index]!;
-        const timestamp = firstTimestamp + i * options.spacingMs;
-        const normal = sensorValue(sensor, timestamp, random); // drawn for every reading, so the normal values are the throughput bench's
-        const fault = faultValue(sensor, index, Math.floor(i / fleet.length));
-        if (fault !== undefined) faults += 1;
-        const reading: SensorReading = { sensorId: sensor.id, sensorType: sensor.type, siteId: sensor.siteId, timestamp, value: fault ?? normal, unit: sensor.unit };
-        messages.push({ key: await registry.encode(keyId, reading.sensorId), value: await registry.encode(valueId, reading), timestamp: String(timestamp) });
-      }
-      await inFlight;
-      inFlight = producer.send({ topic, acks: -1, compression: CompressionTypes.GZIP, messages });
-      if (performance.now() - lastProgress >= PROGRESS_EVERY_MS) {
-        lastProgress = performance.now();
-        options.progress(`  filling: ${end.toLocaleString('en-US')} / ${options.readings.toLocaleString('en-US')} readings sent`);
-      }
-    }
-    await inFlight;
-  } finally {
-    await producer.disconnect();
-  }
-  return { seconds: (performance.now() - started) / 1000, faults };
-}
-
-/** Polls the group's committed offsets until they reach `ends` on every partition of `topic`. */
-async function waitForCommitted(admin: Admin, groupId: string, topic: string, ends: ReadonlyMap<number, number>, options: KafkaStreamsBenchOptions, status: () => Promise<string>): Promise<void> {
-  const started = performance.now();
-  let lastProgress = started;
-  for (;;) {
-    options.signal.throwIfAborted();
-    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    const offsets = new Map((committed?.partitions ?? []).map(({ partition, offset }) => [partition, Number(offset)]));
-    if ([...ends].every(([partition, high]) => high === 0 || (offsets.get(partition) ?? -1) >= high)) return;
-    const now = performance.now();
-    if (now - started > MAX_PROCESSING_MS) throw new Error(`${groupId} did not commit the end offsets of ${topic} in ${MAX_PROCESSING_MS / 60_000} min`);
-    if (now - lastProgress >= PROGRESS_EVERY_MS) {
-      lastProgress = now;
-      options.progress(`  ${((now - started) / 1000).toFixed(0).padStart(4)} s: ${await status()}`);
-    }
-    await sleep(POLL_MS);
-  }
-}
-
-/** Our StreamProcessor, wired as the throughput benchmark wires it, on the section's topics. */
-async function runOurs(options: KafkaStreamsBenchOptions, topics: ProcessorTopics, applicationId: string, ends: ReadonlyMap<number, number>, admin: Admin): Promise<OursResult> {
-  const logs = captureLogs('bench-stream-processor', 'warn', join(options.outDir, `processor-${options.runId}-vs-kafka-streams.log`));
-  const kafka = createKafka(`bench-stream-processor-${options.runId}`, options.brokers, logs.logger);
-  const metrics = createMetrics('bench-stream-processor');
-  const consumer = createProcessorConsumer(kafka, applicationId);
-  let firstBatchAt: number | undefined;
-  consumer.on(consumer.events.START_BATCH_PROCESS, () => {
-    firstBatchAt ??= performance.now();
-  });
-  await consumer.connect();
-  const processor = new StreamProcessor({
-    topics, kafka, consumer, applicationId, metrics, logger: logs.logger,
-    registry: createRegistry(options.registryUrl), registryUrl: options.registryUrl,
-    rules: WINDOW_RULES, alertRules: DEFAULT_ALERT_RULES, commitIntervalMs: options.commitIntervalMs,
-  });
-  const rss = new RssSampler(250);
-  let started = false;
-  try {
-    options.progress(`kafka-streams section: our StreamProcessor (application id ${applicationId}) on ${topics.readings}`);
-    const cpu = new CpuMeter();
-    const startedAt = performance.now();
-    started = true;
-    await processor.start();
-    await waitForCommitted(admin, applicationId, topics.readings, ends, options, async () => `ours consumed ${(await metricTotal(metrics, 'processor_records_consumed_total')).toLocaleString('en-US')} / ${options.readings.toLocaleString('en-US')}`);
-    const finishedAt = performance.now();
-    const cpuUsed = cpu.stop();
-    const seconds = (finishedAt - startedAt) / 1000;
-    const processingSeconds = (finishedAt - (firstBatchAt ?? startedAt)) / 1000;
-    return {
-      applicationId,
-      seconds,
-      readingsPerSecond: options.readings / seconds,
-      startupSeconds: ((firstBatchAt ?? finishedAt) - startedAt) / 1000,
-      processingReadingsPerSecond: options.readings / processingSeconds,
-      consumed: await metricTotal(metrics, 'processor_records_consumed_total'),
-      processed: await metricTotal(metrics, 'processor_readings_processed_total'),
-      late: await metricTotal(metrics, 'processor_readings_late_total'),
-      deadLettered: await metricByLabel(metrics, 'processor_readings_dead_lettered_total', 'kind'),
-      windowRecords: await metricByLabel(metrics, 'processor_window_records_total', 'kind'),
-      alertRecords: await metricByLabel(metrics, 'processor_alert_records_total', 'state'),
-      rssPeakMiB: rss.stop() / 1048576,
-      cpu: { processCores: cpuUsed.processCores, machineCores: cpuUsed.machineCores },
-      log: { file: logs.file, counts: Object.fromEntries(logs.counts) },
-    };
-  } finally {
-    rss.stop();
-    if (started) await processor.stop().catch((error: unknown) => options.progress(`  stopping our processor failed: ${(error as Error).message}`));
-    else await consumer.disconnect().catch(() => undefined);
-    await logs.close();
-  }
+/** Our StreamProcessor, wired and timed as the throughput benchmark does it (runProcessorOnce), on the section's topics. */
+async function runOurs(input: BenchInput, options: KafkaStreamsBenchOptions, resources: Resources, admin: Admin): Promise<OursResult> {
+  options.progress(`kafka-streams section: our StreamProcessor on ${input.topics.readings}`);
+  const run = await runProcessorOnce(input, `${options.runId}.vs`, options, resources, admin);
+  return {
+    applicationId: run.applicationId,
+    seconds: run.seconds,
+    readingsPerSecond: run.readingsPerSecond,
+    startupSeconds: run.startupSeconds,
+    processingReadingsPerSecond: run.processingReadingsPerSecond,
+    consumed: run.metrics.consumed,
+    processed: run.metrics.processed,
+    late: run.metrics.late,
+    deadLettered: run.metrics.deadLettered,
+    windowRecords: run.metrics.windowRecords,
+    alertRecords: run.metrics.alertRecords,
+    rssPeakMiB: run.rss.peakMiB,
+    cpu: run.cpu,
+    log: { file: run.processorLog.file, counts: run.processorLog.counts },
+  };
 }
 
 interface Decoded<K, V> {
@@ -276,7 +130,7 @@ interface Decoded<K, V> {
 }
 
 /** Every record of `topic` (read_committed, from the beginning to the end offsets of now), keys and values decoded through the registry. */
-async function readTopic<K, V>(kafka: Kafka, registry: SchemaRegistry, topic: string, groupId: string, resources: Resources): Promise<Array<Decoded<K, V>>> {
+export async function readTopic<K, V>(kafka: Kafka, registry: SchemaRegistry, topic: string, groupId: string, resources: Resources): Promise<Array<Decoded<K, V>>> {
   resources.groups.add(groupId);
   const admin = kafka.admin();
   await admin.connect();
@@ -412,42 +266,23 @@ async function compareOutputs(kafka: Kafka, registry: SchemaRegistry, runId: str
  * Fills one input topic, runs our StreamProcessor on it, then the Kafka Streams baseline on the
  * same topic, and compares their outputs: every final window, and every RANGE alert occurrence.
  */
-export async function runKafkaStreamsBench(options: KafkaStreamsBenchOptions, resources: Resources, harness: { kafka: Kafka; admin: Admin; registry: SchemaRegistry }): Promise<KafkaStreamsBenchResult> {
+export async function runKafkaStreamsBench(input: BenchInput, options: KafkaStreamsBenchOptions, resources: Resources, harness: { kafka: Kafka; admin: Admin; registry: SchemaRegistry }): Promise<KafkaStreamsBenchResult> {
   const { admin } = harness;
   const jar = await ensureKafkaStreamsJar({ logFile: join(options.outDir, `kafka-streams-build-${options.runId}.log`), signal: options.signal, progress: options.progress });
 
-  const ourTopics = benchTopics(`${options.runId}.vs`);
+  const ourTopics = processorTopics(input, `${options.runId}.vs`);
   const topics: KafkaStreamsBenchResult['topics'] = {
-    input: ourTopics.readings,
+    input: input.topics.readings,
     ours: { windowCounts: ourTopics.windowCounts, alerts: ourTopics.alerts },
     kafkaStreams: { windowCounts: `bench.${options.runId}.vs.ks.window-counts`, alerts: `bench.${options.runId}.vs.ks.alerts` },
   };
-  const oursId = `bench-${options.runId}-vs`;
   const kafkaStreamsId = `bench-${options.runId}-vs-ks`;
-  resources.groups.add(oursId);
   resources.groups.add(kafkaStreamsId);
-  resources.topics.add(changelogTopicOf(oursId));
-  for (const topic of [ourTopics.windowCounts, ourTopics.alerts, ourTopics.alertAcks, topics.kafkaStreams.windowCounts, topics.kafkaStreams.alerts]) resources.subjectTopics.add(topic);
+  await createTopicLike(admin, topics.kafkaStreams.windowCounts, 'iot.window-counts-1m', resources);
+  await createTopicLike(admin, topics.kafkaStreams.alerts, 'iot.alerts', resources);
+  for (const topic of [topics.kafkaStreams.windowCounts, topics.kafkaStreams.alerts]) resources.subjectTopics.add(topic);
 
-  options.progress(`kafka-streams section: creating ${topics.input} (+ outputs), filling it with ${options.readings.toLocaleString('en-US')} readings from ${options.sensors.toLocaleString('en-US')} sensors`);
-  await createTopicsLike(admin, [
-    [ourTopics.readings, 'iot.sensor-readings'],
-    [ourTopics.alertAcks, 'iot.alert-acks'],
-    [ourTopics.windowCounts, 'iot.window-counts-1m'],
-    [ourTopics.alerts, 'iot.alerts'],
-    [ourTopics.deadLetters, 'iot.sensor-readings.dlq'],
-    [ourTopics.lateReadings, 'iot.late-readings'],
-    [ourTopics.devices, 'iot.devices'],
-    [topics.kafkaStreams.windowCounts, 'iot.window-counts-1m'],
-    [topics.kafkaStreams.alerts, 'iot.alerts'],
-  ], resources);
-  const filled = await fill(harness.kafka, harness.registry, options, topics.input, resources);
-  const ends = new Map((await admin.fetchTopicOffsets(topics.input)).map(({ partition, high }) => [partition, Number(high)]));
-  const total = [...ends.values()].reduce((sum, high) => sum + high, 0);
-  if (total !== options.readings) throw new Error(`the input topic holds ${total} records, expected ${options.readings}`);
-  options.progress(`  filled in ${filled.seconds.toFixed(1)} s (${filled.faults.toLocaleString('en-US')} of them outside their band)`);
-
-  const ours = await runOurs(options, ourTopics, oursId, ends, admin);
+  const ours = await runOurs(input, options, resources, admin);
   options.progress(`  ours: ${Math.round(ours.readingsPerSecond).toLocaleString('en-US')} readings/s (${ours.seconds.toFixed(1)} s)`);
 
   const workDir = join(options.outDir, `kafka-streams-${options.runId}`);
@@ -486,13 +321,14 @@ export async function runKafkaStreamsBench(options: KafkaStreamsBenchOptions, re
   options.progress('kafka-streams section: reading both outputs back and comparing them');
   const agreement = await compareOutputs(harness.kafka, harness.registry, options.runId, topics, resources);
   return {
-    readings: options.readings,
-    sensors: options.sensors,
-    partitions: ends.size,
+    readings: input.fill.readings,
+    sensors: input.fill.sensors,
+    partitions: input.fill.partitions,
     commitIntervalMs: options.commitIntervalMs,
     topics,
-    faultReadings: filled.faults,
-    fill: { seconds: filled.seconds, eventTimeSpanSeconds: (options.readings * options.spacingMs) / 1000 },
+    faultReadings: input.fill.faultReadings,
+    fill: { seconds: input.fill.seconds, eventTimeSpanSeconds: input.fill.eventTimeSpanSeconds },
+    input: input.fill,
     jar: { built: jar.built, buildSeconds: jar.buildSeconds },
     ours,
     kafkaStreams: { ...kafkaStreams, applicationId: kafkaStreamsId, threads: options.threads, store: options.store, heapMiB: options.heapMiB },

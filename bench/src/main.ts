@@ -8,23 +8,42 @@ import { WINDOW_COUNTS_TOPIC } from '@iot/contracts';
 import { LOCAL_GATEWAY_TOKEN } from '@iot/contracts/grpc';
 import { createKafka, createLogger, createRegistry, envVar, parseEnv } from '@iot/runtime';
 import { loadStackConfig, status as stackStatus } from '@iot/stack';
+import { prepareInput, type BenchInput } from './bench-input.ts';
+import { CeilingBench, printCeiling, type CeilingResult } from './ceiling-bench.ts';
 import { printDashboard, runDashboardBench, type DashboardResult } from './dashboard-bench.ts';
 import { runKafkaStreamsBench, type KafkaStreamsBenchResult } from './kafka-streams-bench.ts';
 import { runGatewayBench, type FanOutResult, type GatewayResult, type Quantiles } from './gateway-bench.ts';
 import { PERF_DEFAULT_PROPS, runProducerBench, type ProducerResult } from './producer-bench.ts';
 import { runRestore, type RestoreResult } from './restore-bench.ts';
+import { printScaling, runScalingBench, type ScalingResult } from './scaling-bench.ts';
 import { grouped, mib, ms, Resources, StackDownError, checkStack, round } from './support.ts';
 import { runThroughput, type ThroughputResult } from './throughput.ts';
 
-const BENCHES = ['throughput', 'restore', 'producer', 'gateway', 'kafka-streams', 'dashboard'] as const;
+const BENCHES = ['throughput', 'ceiling', 'scaling', 'restore', 'producer', 'gateway', 'kafka-streams', 'dashboard'] as const;
+/** `npm run bench` without --only: the issue's set (latency: bench/src/latency-bench.ts, being written). */
+const DEFAULT_SUITE: readonly (typeof BENCHES)[number][] = ['throughput', 'ceiling', 'kafka-streams', 'scaling'];
+/** --readings without --only (the issue's size), and with --only. */
+const SUITE_READINGS = 2_000_000;
+const ONLY_READINGS = 300_000;
 const DEFAULT_PRODUCER_RATES = '10000,20000,25000,30000,35000,40000,50000';
 
 const HELP = `Usage: npm run bench [-- options]
 
-Benchmarks against the running local stack (start it with \`npm run stack -- up\`):
-  1. throughput: readings/s processed by ONE StreamProcessor with exactly-once on, from a
-     pre-filled 6-partition input topic until its offsets are committed;
-  2. restore: time to rebuild a partition's state with restorePartitions() from a changelog;
+Benchmarks against the running local stack (start it with \`npm run stack -- up\`). Without
+--only it runs the default suite: ${DEFAULT_SUITE.join(', ')} on ${SUITE_READINGS.toLocaleString('en-US')} readings
+(about 20 min on 2 cores). Throughput, ceiling, kafka-streams and scaling read ONE pre-filled
+6-partition input topic (filled once per run, deterministic: seeded values, RANGE faults on
+every 20th sensor, timestamps from a whole minute), each consumer in its own group into its own
+output topics.
+  1. throughput: readings/s processed by ONE StreamProcessor with exactly-once on, from the
+     pre-filled input until its offsets are committed: an untimed warm-up, then --repeats runs
+     (medians reported);
+     ceiling: Kafka's ConsumerPerformance reading the whole input (read_committed, as ours) and
+     ProducerPerformance writing as many records of the same size into a scratch topic, one
+     round after each throughput run (so it runs them too); ours as a fraction of the raw rates;
+     scaling: the input processed by 1, 2, then 3 StreamProcessor instances (--scaling-instances),
+     each a separate process, in one group; readings/s, speedup, CPU, and the output checked;
+  2. restore (only with --only restore): time to rebuild a partition's state with restorePartitions() from a changelog;
   3. producer (only with --only producer): readings/s of the producer CLI (one process) into the
      broker, ramping --rate until it falls behind, next to Kafka's own ProducerPerformance at the
      same record size. The CLI can only write to iot.sensor-readings, so this one DOES feed the
@@ -34,7 +53,7 @@ Benchmarks against the running local stack (start it with \`npm run stack -- up\
      produces its readings (messages/s delivered, each subscriber checked against the topic,
      gateway RSS and CPU), then the latency from a reading to its OPEN RANGE alert at a
      StreamAlerts subscriber. Its readings also go through the running pipeline.
-  5. kafka-streams (only with --only kafka-streams): our StreamProcessor, then a Kafka Streams
+  5. kafka-streams: our StreamProcessor, then a Kafka Streams
      3.9.1 app computing the same windows and RANGE alerts (bench/kafka-streams, built with
      Maven when its jar is missing), each on the same pre-filled input (--readings, with RANGE
      faults), timed to their committed end offsets; readings/s of both, the ratio, and a check
@@ -47,14 +66,21 @@ Every topic, consumer group and schema subject it creates is unique to the run a
 the end. Results are printed and written as JSON under ${join(tmpdir(), 'iot-bench')}.
 
 Options:
-  --readings N            readings to pre-fill and process (default 300000)
+  --readings N            readings to pre-fill and process (default ${SUITE_READINGS} without --only, ${ONLY_READINGS} with it)
+  --repeats N             timed throughput runs, each followed by a ceiling round when ceiling runs
+                          (default 3)
+  --warm-up-readings N    readings the untimed warm-up processor consumes before the timed runs
+                          (default 200000; 0: none)
+  --scaling-instances LIST  instance counts of the scaling benchmark, a step each (default 1,2,3)
+  --consumer-isolation read_committed|read_uncommitted  ConsumerPerformance's isolation level
+                          (default read_committed, as our processor reads)
   --sensors N             sensors in the throughput fleet (default 1000; readings 10 ms apart)
   --commit-interval-ms N  the processor's commit interval (default 100, as in production)
   --changelog-records N   changelog records to restore from (default 1000000)
   --changelog-sensors N   sensors in the changelog (default 10000)
   --restore-runs N        restores to time (default 3)
-  --only WHICH            throughput | restore | producer | gateway | kafka-streams | dashboard, or a comma list
-                          (default: throughput,restore)
+  --only WHICH            ${BENCHES.join(' | ')}, or a comma list
+                          (default: the suite, ${DEFAULT_SUITE.join(',')})
   --producer-rates LIST   rates asked of the producer CLI, in order; stops at the first it
                           cannot keep up with (default ${DEFAULT_PRODUCER_RATES})
   --producer-seconds N    seconds per rate (default 10)
@@ -113,7 +139,11 @@ function parseOptions(argv: string[]) {
   const { values } = parseArgs({
     args: argv,
     options: {
-      readings: { type: 'string', default: '300000' },
+      readings: { type: 'string' },
+      repeats: { type: 'string', default: '3' },
+      'warm-up-readings': { type: 'string', default: '200000' },
+      'scaling-instances': { type: 'string', default: '1,2,3' },
+      'consumer-isolation': { type: 'string', default: 'read_committed' },
       sensors: { type: 'string', default: '1000' },
       'commit-interval-ms': { type: 'string', default: '100' },
       'changelog-records': { type: 'string', default: '1000000' },
@@ -141,10 +171,13 @@ function parseOptions(argv: string[]) {
     },
     strict: true,
   });
-  const only = (values.only ?? 'throughput,restore').split(',').map((name) => name.trim());
+  const only: string[] = values.only === undefined ? [...DEFAULT_SUITE] : values.only.split(',').map((name) => name.trim());
   for (const name of only) {
     if (!(BENCHES as readonly string[]).includes(name)) throw new Error(`--only: expected ${BENCHES.join(', ')} or a comma list of them, got "${values.only}"`);
   }
+  if (values['consumer-isolation'] !== 'read_committed' && values['consumer-isolation'] !== 'read_uncommitted') throw new Error(`--consumer-isolation: expected read_committed or read_uncommitted, got "${values['consumer-isolation']}"`);
+  const warmUpReadings = Number(values['warm-up-readings']);
+  if (!Number.isSafeInteger(warmUpReadings) || warmUpReadings < 0) throw new Error(`--warm-up-readings: expected 0 or a positive integer, got "${values['warm-up-readings']}"`);
   if (values['ks-store'] !== 'memory' && values['ks-store'] !== 'rocksdb') throw new Error(`--ks-store: expected memory or rocksdb, got "${values['ks-store']}"`);
   const perfProps: Record<string, string> = {};
   for (const prop of values['perf-prop']) {
@@ -154,7 +187,11 @@ function parseOptions(argv: string[]) {
   }
   return {
     help: values.help,
-    readings: positiveInt('readings', values.readings),
+    readings: positiveInt('readings', values.readings ?? String(values.only === undefined ? SUITE_READINGS : ONLY_READINGS)),
+    repeats: positiveInt('repeats', values.repeats),
+    warmUpReadings,
+    scalingInstances: values['scaling-instances'].split(',').map((count) => positiveInt('scaling-instances', count.trim())),
+    consumerIsolation: values['consumer-isolation'] as 'read_committed' | 'read_uncommitted',
     sensors: positiveInt('sensors', values.sensors),
     commitIntervalMs: positiveInt('commit-interval-ms', values['commit-interval-ms']),
     changelogRecords: positiveInt('changelog-records', values['changelog-records']),
@@ -175,6 +212,8 @@ function parseOptions(argv: string[]) {
     ksStore: values['ks-store'] as 'memory' | 'rocksdb',
     ksHeapMiB: positiveInt('ks-heap-mib', values['ks-heap-mib']),
     throughput: only.includes('throughput'),
+    ceiling: only.includes('ceiling'),
+    scaling: only.includes('scaling'),
     restore: only.includes('restore'),
     producer: only.includes('producer'),
     gateway: only.includes('gateway'),
@@ -229,13 +268,15 @@ function printThroughput(result: ThroughputResult): void {
   const tx = result.metrics.transactions;
   const lines = [
     `Throughput: ONE StreamProcessor, exactly-once (a transaction per partition every ${result.commitIntervalMs} ms)`,
-    `  input                 ${grouped(result.readings)} readings, ${result.sensors} sensors, ${result.partitions} partitions, ${round(result.fill.eventTimeSpanSeconds / 60, 1)} min of event time`,
+    `  input                 ${grouped(result.readings)} readings, ${result.sensors} sensors, ${result.partitions} partitions, ${round(result.fill.eventTimeSpanSeconds / 60, 1)} min of event time; ${grouped(result.input.faultReadings)} outside their band; ${result.input.recordBytes.toFixed(1)} bytes a record; content sha256 ${result.input.contentSha256.slice(0, 16)}`,
+    `  median of ${result.repeats}           ${grouped(result.median.readingsPerSecond)} readings/s (${result.median.seconds.toFixed(1)} s), steady ${grouped(result.median.processingReadingsPerSecond)}/s; runs ${result.runs.map((run) => grouped(run.readingsPerSecond)).join(', ')}${result.warmUp ? `; after a warm-up of ${grouped(result.warmUp.consumed)} readings` : ''}`,
+    `  median run (#${result.medianRun + 1})`,
     `  readings/s            ${grouped(result.readingsPerSecond)}   (${result.seconds.toFixed(1)} s from start() to committed end offsets)`,
     `  steady-state          ${grouped(result.processingReadingsPerSecond)} readings/s over ${result.processingSeconds.toFixed(1)} s (start-up before the first batch: ${result.startupSeconds.toFixed(2)} s)`,
     `  transactions          ${grouped(tx.count)} committed; commit latency p50 ${ms(tx.p50)}, p90 ${ms(tx.p90)}, p99 ${ms(tx.p99)} (bucket-interpolated), mean ${ms(tx.mean)}, slowest in ${tx.slowestBucket}`,
     `  output                window records ${JSON.stringify(result.metrics.windowRecords)}, alert records ${JSON.stringify(result.metrics.alertRecords)}, DLQ ${JSON.stringify(result.metrics.deadLettered)}, late ${result.metrics.late}`,
-    `  check                 consumed ${grouped(result.metrics.consumed)} == ${grouped(result.readings)}: ${result.verified.consumedEqualsReadings ? 'OK' : 'MISMATCH'}; processed ${grouped(result.metrics.processed)}: ${result.verified.processedEqualsReadings ? 'OK' : 'MISMATCH'}`,
-    `  process RSS           ${Math.round(result.rss.beforeStartMiB)} MiB before start, peak ${Math.round(result.rss.peakMiB)} MiB (sampled every 250 ms)`,
+    `  check (every run)     consumed ${grouped(result.metrics.consumed)} == ${grouped(result.readings)}: ${result.verified.consumedEqualsReadings ? 'OK' : 'MISMATCH'}; processed ${grouped(result.metrics.processed)}: ${result.verified.processedEqualsReadings ? 'OK' : 'MISMATCH'}`,
+    `  process RSS           ${Math.round(result.rss.beforeStartMiB)} MiB before start, peak ${Math.round(result.rss.peakMiB)} MiB (sampled every 250 ms; peaks of the runs ${result.runs.map((run) => Math.round(run.rss.peakMiB)).join(', ')} MiB)`,
     `  CPU                   ${cores(result.cpu)}`,
     `  pre-fill (unmeasured) ${result.fill.seconds.toFixed(1)} s, ${grouped(result.fill.readingsPerSecond)} readings/s produced`,
     `  processor log         ${Object.keys(result.processorLog.counts).length === 0 ? 'no warnings or errors' : JSON.stringify(result.processorLog.counts)} (${result.processorLog.file})`,
@@ -394,7 +435,7 @@ async function main(): Promise<number> {
   const admin = kafka.admin();
   await admin.connect();
   const resources = new Resources();
-  const results: { runId: string; startedAt: string; machine: typeof env; options: typeof options; throughput?: ThroughputResult; restore?: RestoreResult; producer?: ProducerResult; gateway?: GatewayResult; kafkaStreams?: KafkaStreamsBenchResult; dashboard?: DashboardResult; cleanupProblems?: string[] } = {
+  const results: { runId: string; startedAt: string; machine: typeof env; options: typeof options; input?: BenchInput['fill']; throughput?: ThroughputResult; ceiling?: CeilingResult; scaling?: ScalingResult; restore?: RestoreResult; producer?: ProducerResult; gateway?: GatewayResult; kafkaStreams?: KafkaStreamsBenchResult; dashboard?: DashboardResult; cleanupProblems?: string[] } = {
     runId,
     startedAt: new Date().toISOString(),
     machine: env,
@@ -402,23 +443,35 @@ async function main(): Promise<number> {
   };
   let failed = false;
   try {
-    if (options.throughput) {
+    // One pre-filled input for every benchmark that reads readings (each in its own group).
+    let input: BenchInput | undefined;
+    if (options.throughput || options.ceiling || options.kafkaStreams || options.scaling) {
+      input = await prepareInput({ kafka, admin, registry }, { runId, readings: options.readings, sensors: options.sensors, spacingMs: 10, registryUrl: config.SCHEMA_REGISTRY_URL, signal, progress }, resources);
+      results.input = input.fill;
+    }
+    if (input && (options.throughput || options.ceiling)) {
+      // The ceiling needs our runs for its ratio: its tools run after each throughput run.
+      const ceiling = options.ceiling
+        ? new CeilingBench(input, { runId, isolationLevel: options.consumerIsolation, perfProps: options.perfProps, brokers: config.KAFKA_BROKERS, outDir, signal, progress }, resources, admin)
+        : undefined;
       results.throughput = await runThroughput(
+        input,
         {
           runId,
-          readings: options.readings,
-          sensors: options.sensors,
-          spacingMs: 10,
           commitIntervalMs: options.commitIntervalMs,
+          repeats: options.repeats,
+          warmUpReadings: options.warmUpReadings,
           brokers: config.KAFKA_BROKERS,
           registryUrl: config.SCHEMA_REGISTRY_URL,
-          logFile: join(outDir, `processor-${runId}.log`),
+          outDir,
           signal,
           progress,
         },
         resources,
-        { kafka, admin, registry },
+        admin,
+        { afterRun: ceiling ? (index) => ceiling.round(index) : undefined },
       );
+      if (ceiling) results.ceiling = ceiling.result(results.throughput);
     }
     if (options.restore) {
       results.restore = await runRestore(
@@ -478,13 +531,11 @@ async function main(): Promise<number> {
         { kafka, admin, registry },
       );
     }
-    if (options.kafkaStreams) {
+    if (input && options.kafkaStreams) {
       results.kafkaStreams = await runKafkaStreamsBench(
+        input,
         {
           runId,
-          readings: options.readings,
-          sensors: options.sensors,
-          spacingMs: 10,
           commitIntervalMs: options.commitIntervalMs,
           threads: options.ksThreads,
           store: options.ksStore,
@@ -499,6 +550,15 @@ async function main(): Promise<number> {
         { kafka, admin, registry },
       );
     }
+    if (input && options.scaling) {
+      results.scaling = await runScalingBench(
+        input,
+        { runId, instances: options.scalingInstances, commitIntervalMs: options.commitIntervalMs, brokers: config.KAFKA_BROKERS, registryUrl: config.SCHEMA_REGISTRY_URL, outDir, signal, progress },
+        resources,
+        { kafka, admin, registry },
+      );
+    }
+    // latency (bench/src/latency-bench.ts) runs here, after the input's consumers.
     if (options.dashboard) {
       results.dashboard = await runDashboardBench({
         runId,
@@ -531,16 +591,21 @@ async function main(): Promise<number> {
   console.log('');
   console.log(`=== bench ${runId}: ${env.cpus} x ${env.cpuModel}, ${env.memoryGiB} GiB RAM, node ${env.node}; load average at start ${env.loadAverageAtStart.join(' ')} ===`);
   if (results.throughput) printThroughput(results.throughput);
+  if (results.ceiling) console.log(printCeiling(results.ceiling).join('\n'));
   if (results.restore) printRestore(results.restore);
   if (results.producer) printProducer(results.producer);
   if (results.gateway) printGateway(results.gateway);
   if (results.kafkaStreams) printKafkaStreams(results.kafkaStreams);
+  if (results.scaling) console.log(printScaling(results.scaling).join('\n'));
   if (results.dashboard) console.log(printDashboard(results.dashboard).join('\n'));
   console.log(`results: ${file} (also ${join(outDir, 'latest.json')})`);
   if (failed) return signal.aborted ? 130 : 1;
   const checks = [
     results.throughput?.verified.consumedEqualsReadings ?? true,
     results.throughput?.verified.processedEqualsReadings ?? true,
+    results.ceiling?.verified.consumerReadAll ?? true,
+    results.ceiling?.verified.producerSentAll ?? true,
+    results.scaling?.verified.everyStepExact ?? true,
     ...(results.restore?.runs.map((run) => run.stateMatches) ?? []),
     results.producer?.verified.noSendErrors ?? true,
     results.producer?.verified.perfSentAll ?? true,

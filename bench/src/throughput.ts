@@ -1,13 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CompressionTypes, type Admin, type Kafka } from 'kafkajs';
-import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { AVRO_SCHEMAS, TOPICS, type SensorReading } from '@iot/contracts';
-import { SENSOR_TYPES, type Sensor, type SensorType } from '@iot/producers/src/fleet.ts';
-import { seededRandom, sensorValue } from '@iot/producers/src/signal.ts';
-import { connectIdempotentProducer, createKafka, createMetrics, createRegistry, registerSchema } from '@iot/runtime';
+import type { Admin, Consumer, Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { createKafka, createMetrics, createRegistry } from '@iot/runtime';
 import { DEFAULT_ALERT_RULES } from '@iot/stream-processor/alert-rules';
 import { changelogTopicOf, createProcessorConsumer, StreamProcessor, type ProcessorTopics } from '@iot/stream-processor/processor';
+import { createOutputTopics, processorTopics, type BenchInput, type InputFill } from './bench-input.ts';
 import {
   captureLogs,
   CpuMeter,
@@ -19,27 +18,40 @@ import {
   type Resources,
 } from './support.ts';
 
+export { benchFleet } from './bench-input.ts';
+
+/** The window rules of every bench processor (production's defaults). */
+export const WINDOW_RULES = { graceMs: 10_000, idleMs: 5_000, updateIntervalMs: 1_000 } as const;
+
 export interface ThroughputOptions {
   readonly runId: string;
-  readonly readings: number;
-  readonly sensors: number;
-  /** Event time between consecutive readings of the fleet. */
-  readonly spacingMs: number;
   readonly commitIntervalMs: number;
+  /** Timed runs, each in a fresh group with fresh output topics (after one untimed warm-up). */
+  readonly repeats: number;
+  /** The warm-up run stops once it has consumed this many readings (0: no warm-up). */
+  readonly warmUpReadings: number;
   readonly brokers: readonly string[];
   readonly registryUrl: string;
-  readonly logFile: string;
+  /** `processor-<runid>-<name>.log` files go here. */
+  readonly outDir: string;
   readonly signal: AbortSignal;
   readonly progress: (line: string) => void;
 }
 
-export interface ThroughputResult {
-  readings: number;
-  sensors: number;
-  partitions: number;
-  commitIntervalMs: number;
-  /** Pre-filling the input topic (not part of the measurement). */
-  fill: { seconds: number; readingsPerSecond: number; eventTimeSpanSeconds: number };
+/** The processor's own counters after a run (prom-client, this instance only). */
+export interface ProcessorMetrics {
+  consumed: number;
+  processed: number;
+  deadLettered: Record<string, number>;
+  late: number;
+  windowRecords: Record<string, number>;
+  alertRecords: Record<string, number>;
+  transactions: HistogramSummary;
+}
+
+/** One timed run of one StreamProcessor over the whole input. */
+export interface ThroughputRun {
+  applicationId: string;
   /** processor.start() until the group's committed offsets reached the end of every input partition. */
   seconds: number;
   readingsPerSecond: number;
@@ -48,242 +60,285 @@ export interface ThroughputResult {
   /** First batch until everything committed: the steady-state rate. */
   processingSeconds: number;
   processingReadingsPerSecond: number;
-  metrics: {
-    consumed: number;
-    processed: number;
-    deadLettered: Record<string, number>;
-    late: number;
-    windowRecords: Record<string, number>;
-    alertRecords: Record<string, number>;
-    transactions: HistogramSummary;
-  };
-  /** Committed offsets equal the end offsets and every reading was consumed exactly once. */
+  metrics: ProcessorMetrics;
+  /** Every reading was consumed, and processed, exactly once by this run. */
   verified: { consumedEqualsReadings: boolean; processedEqualsReadings: boolean };
+  /** RSS of the benchmark's process (the processor runs in it). */
   rss: { beforeStartMiB: number; peakMiB: number };
   /** Cores busy on average from start() to the committed end offsets: this process, and the whole machine. */
   cpu: { processCores: number; machineCores: number | null };
   processorLog: { file: string; counts: Record<string, number>; messages: Array<{ message: string; count: number }> };
 }
 
-const PRODUCE_BATCH = 1000;
+/**
+ * The top-level run fields (seconds, readingsPerSecond, metrics, rss, cpu, processorLog, ...)
+ * are those of the MEDIAN run (by readings/s; the lower middle one for an even count), so a
+ * reader of one figure gets a real run; `runs` has all of them and `median` the medians of each.
+ */
+export interface ThroughputResult extends Omit<ThroughputRun, 'verified'> {
+  readings: number;
+  sensors: number;
+  partitions: number;
+  commitIntervalMs: number;
+  /** Pre-filling the shared input (not part of the measurement); the details are in `input`. */
+  fill: { seconds: number; readingsPerSecond: number; eventTimeSpanSeconds: number };
+  input: InputFill;
+  /** The untimed warm-up (JIT, module loading, broker page cache), or null when there was none. */
+  warmUp: { applicationId: string; consumed: number; seconds: number; readingsPerSecond: number } | null;
+  repeats: number;
+  /** In the order they ran (interleaved with the ceiling's tools when both ran). */
+  runs: ThroughputRun[];
+  /** Index in `runs` of the median run, whose fields are at the top level. */
+  medianRun: number;
+  /** Medians over `runs`, each field on its own. */
+  median: { readingsPerSecond: number; processingReadingsPerSecond: number; seconds: number; startupSeconds: number; rssPeakMiB: number; processCores: number };
+  /** Every run passed its checks. */
+  verified: { consumedEqualsReadings: boolean; processedEqualsReadings: boolean };
+}
+
 const POLL_MS = 100;
-const FUTURE_MARGIN_MS = 10 * 60_000;
 const PROGRESS_EVERY_MS = 5000;
 const MAX_PROCESSING_MS = 20 * 60_000;
+const STOP_TIMEOUT_MS = 60_000;
 
-export function benchTopics(runId: string): ProcessorTopics {
-  const prefix = `bench.${runId}`;
-  return {
-    readings: `${prefix}.sensor-readings`,
-    alertAcks: `${prefix}.alert-acks`,
-    windowCounts: `${prefix}.window-counts`,
-    alerts: `${prefix}.alerts`,
-    deadLetters: `${prefix}.dlq`,
-    lateReadings: `${prefix}.late`,
-    devices: `${prefix}.devices`,
-  };
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-/** A fleet like the demo's (every type at every site), `count` sensors over 10 sites. */
-export function benchFleet(count: number): Sensor[] {
-  const types = Object.keys(SENSOR_TYPES) as SensorType[];
-  return Array.from({ length: count }, (_, i) => {
-    const type = types[i % types.length]!;
-    return { id: `bench-sensor-${String(i).padStart(5, '0')}`, type, siteId: `bench-site-${i % 10}`, unit: SENSOR_TYPES[type].unit };
-  });
-}
-
-/** Creates the bench topics with the partitions and configs of the contract topics they stand in for. */
-async function createBenchTopics(admin: Admin, topics: ProcessorTopics, resources: Resources): Promise<void> {
-  const contractOf = {
-    readings: 'iot.sensor-readings',
-    alertAcks: 'iot.alert-acks',
-    windowCounts: 'iot.window-counts-1m',
-    alerts: 'iot.alerts',
-    deadLetters: 'iot.sensor-readings.dlq',
-    lateReadings: 'iot.late-readings',
-    devices: 'iot.devices',
-  } as const;
-  const specs = (Object.keys(contractOf) as Array<keyof ProcessorTopics>).map((role) => {
-    const spec = TOPICS.find((topic) => topic.name === contractOf[role]);
-    if (!spec) throw new Error(`contract topic ${contractOf[role]} not found in TOPICS`);
-    resources.topics.add(topics[role]);
-    return {
-      topic: topics[role],
-      numPartitions: spec.partitions,
-      replicationFactor: 1,
-      configEntries: Object.entries(spec.configs).map(([name, value]) => ({ name, value })),
-    };
-  });
-  await admin.createTopics({ waitForLeaders: true, topics: specs });
+export interface BenchProcessor {
+  readonly processor: StreamProcessor;
+  readonly consumer: Consumer;
+  readonly kafka: Kafka;
+  readonly metrics: Registry;
+  /** When the consumer handed over its first batch (performance.now()), if it has. */
+  firstBatchAt(): number | undefined;
+  /** GROUP_JOIN events seen: 1 without a rebalance. */
+  groupJoins(): number;
 }
 
 /**
- * Fills the input topic with `readings` readings of the fleet, round-robin, `spacingMs` apart in
- * event time and ending FUTURE_MARGIN_MS from now, encoded as the simulator encodes them
- * (registry framing, subjects `<topic>-key|value`, gzip batches, acks=all, idempotent
- * murmur2-partitioned producer).
+ * A StreamProcessor wired as stream-processor/src/main.ts wires it, on bench topics: its own
+ * Kafka client and consumer (connected), registry client (cold cache), prom-client registry and
+ * logger; production's window rules and DEFAULT_ALERT_RULES. Used in this process and by the
+ * scaling benchmark's child processes (scaling-instance.ts).
  */
-async function fill(kafka: Kafka, registry: SchemaRegistry, options: ThroughputOptions, topic: string, resources: Resources): Promise<{ seconds: number; span: number }> {
-  resources.subjectTopics.add(topic);
-  const keyId = await registerSchema(options.registryUrl, topic, 'key', AVRO_SCHEMAS.sensorIdKey);
-  const valueId = await registerSchema(options.registryUrl, topic, 'value', AVRO_SCHEMAS.sensorReading);
-  const fleet = benchFleet(options.sensors);
-  const random = seededRandom(42);
-  // The last readings are stamped up to FUTURE_MARGIN_MS ahead of the wall clock: a run ending in
-  // the past would have every sensor go SILENT (30 s without a reading, by the wall clock) once the
-  // processor catches up, adding one alert per sensor that the data did not cause.
-  const firstTimestamp = Date.now() + FUTURE_MARGIN_MS - options.readings * options.spacingMs;
-  const producer = await connectIdempotentProducer(kafka);
-  const started = performance.now();
-  let lastProgress = started;
-  try {
-    // Encode the next batch while the previous one is on the wire (sends stay one at a time:
-    // the idempotent producer keeps one request in flight).
-    let inFlight: Promise<unknown> = Promise.resolve();
-    for (let start = 0; start < options.readings; start += PRODUCE_BATCH) {
-      options.signal.throwIfAborted();
-      const end = Math.min(start + PRODUCE_BATCH, options.readings);
-      const messages = [];
-      for (let i = start; i < end; i += 1) {
-        const sensor = fleet[i % fleet.length]!;
-        const timestamp = firstTimestamp + i * options.spacingMs;
-        const reading: SensorReading = { sensorId: sensor.id, sensorType: sensor.type, siteId: sensor.siteId, timestamp, value: sensorValue(sensor, timestamp, random), unit: sensor.unit };
-        messages.push({ key: await registry.encode(keyId, reading.sensorId), value: await registry.encode(valueId, reading), timestamp: String(timestamp) });
-      }
-      await inFlight;
-      inFlight = producer.send({ topic, acks: -1, compression: CompressionTypes.GZIP, messages });
-      if (performance.now() - lastProgress >= PROGRESS_EVERY_MS) {
-        lastProgress = performance.now();
-        options.progress(`  filling: ${end.toLocaleString('en-US')} / ${options.readings.toLocaleString('en-US')} readings sent`);
-      }
-    }
-    await inFlight;
-  } finally {
-    await producer.disconnect();
-  }
-  return { seconds: (performance.now() - started) / 1000, span: (options.readings * options.spacingMs) / 1000 };
-}
-
-/**
- * Sustained throughput of ONE StreamProcessor with exactly-once on: fills unique bench topics,
- * starts the processor on them in this process, and times it until the group's committed offsets
- * (committed inside its transactions) reach the end of every input partition.
- */
-export async function runThroughput(options: ThroughputOptions, resources: Resources, harness: { kafka: Kafka; admin: Admin; registry: SchemaRegistry }): Promise<ThroughputResult> {
-  const { admin } = harness;
-  const topics = benchTopics(options.runId);
-  const applicationId = `bench-${options.runId}`;
-  resources.groups.add(applicationId);
-  resources.topics.add(changelogTopicOf(applicationId));
-  resources.subjectTopics.add(topics.windowCounts);
-  resources.subjectTopics.add(topics.alerts);
-
-  options.progress(`throughput: creating ${topics.readings} (+ outputs), filling it with ${options.readings.toLocaleString('en-US')} readings from ${options.sensors.toLocaleString('en-US')} sensors`);
-  await createBenchTopics(admin, topics, resources);
-  const filled = await fill(harness.kafka, harness.registry, options, topics.readings, resources);
-  const ends = new Map((await admin.fetchTopicOffsets(topics.readings)).map(({ partition, high }) => [partition, Number(high)]));
-  const total = [...ends.values()].reduce((sum, high) => sum + high, 0);
-  if (total !== options.readings) throw new Error(`the input topic holds ${total} records, expected ${options.readings}`);
-  options.progress(`  filled in ${filled.seconds.toFixed(1)} s; per partition: ${[...ends.entries()].sort(([a], [b]) => a - b).map(([p, high]) => `${p}:${high}`).join(' ')}`);
-
-  // The processor under test: its own Kafka client, registry client (cold cache), metrics registry and logger.
-  const logs = captureLogs('bench-stream-processor', 'warn', options.logFile);
-  const kafka = createKafka(`bench-stream-processor-${options.runId}`, options.brokers, logs.logger);
+export async function createBenchProcessor(options: { topics: ProcessorTopics; applicationId: string; clientId: string; brokers: readonly string[]; registryUrl: string; commitIntervalMs: number; logger: Logger }): Promise<BenchProcessor> {
+  const kafka = createKafka(options.clientId, options.brokers, options.logger);
   const metrics = createMetrics('bench-stream-processor');
-  const consumer = createProcessorConsumer(kafka, applicationId);
+  const consumer = createProcessorConsumer(kafka, options.applicationId);
   let firstBatchAt: number | undefined;
+  let joins = 0;
   consumer.on(consumer.events.START_BATCH_PROCESS, () => {
     firstBatchAt ??= performance.now();
   });
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    joins += 1;
+  });
   await consumer.connect();
   const processor = new StreamProcessor({
-    topics,
+    topics: options.topics,
     kafka,
     consumer,
     registry: createRegistry(options.registryUrl),
     registryUrl: options.registryUrl,
-    applicationId,
-    rules: { graceMs: 10_000, idleMs: 5_000, updateIntervalMs: 1_000 },
+    applicationId: options.applicationId,
+    rules: WINDOW_RULES,
     alertRules: DEFAULT_ALERT_RULES,
     commitIntervalMs: options.commitIntervalMs,
-    logger: logs.logger,
+    logger: options.logger,
     metrics,
   });
+  return { processor, consumer, kafka, metrics, firstBatchAt: () => firstBatchAt, groupJoins: () => joins };
+}
 
+export async function processorMetrics(metrics: Registry): Promise<ProcessorMetrics> {
+  return {
+    consumed: await metricTotal(metrics, 'processor_records_consumed_total'),
+    processed: await metricTotal(metrics, 'processor_readings_processed_total'),
+    deadLettered: await metricByLabel(metrics, 'processor_readings_dead_lettered_total', 'kind'),
+    late: await metricTotal(metrics, 'processor_readings_late_total'),
+    windowRecords: await metricByLabel(metrics, 'processor_window_records_total', 'kind'),
+    alertRecords: await metricByLabel(metrics, 'processor_alert_records_total', 'state'),
+    transactions: await histogramSummary(metrics, 'processor_transaction_commit_seconds'),
+  };
+}
+
+/**
+ * Polls (every 100 ms) the group's committed offsets until they reach `ends` on every partition of
+ * `topic`, or `until()` says so; `status()` is printed every 5 s.
+ */
+export async function waitForCommittedEnds(
+  admin: Admin,
+  groupId: string,
+  topic: string,
+  ends: ReadonlyMap<number, number>,
+  options: { signal: AbortSignal; progress: (line: string) => void; status: () => Promise<string>; until?: () => Promise<boolean> },
+): Promise<void> {
+  const started = performance.now();
+  let lastProgress = started;
+  for (;;) {
+    options.signal.throwIfAborted();
+    if (options.until && (await options.until())) return;
+    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    const offsets = new Map((committed?.partitions ?? []).map(({ partition, offset }) => [partition, Number(offset)]));
+    if ([...ends].every(([partition, high]) => high === 0 || (offsets.get(partition) ?? -1) >= high)) return;
+    const now = performance.now();
+    if (now - started > MAX_PROCESSING_MS) throw new Error(`${groupId} did not commit the end offsets of ${topic} in ${MAX_PROCESSING_MS / 60_000} min`);
+    if (now - lastProgress >= PROGRESS_EVERY_MS) {
+      lastProgress = now;
+      options.progress(`  ${((now - started) / 1000).toFixed(0).padStart(4)} s: ${await options.status()}`);
+    }
+    await sleep(POLL_MS);
+  }
+}
+
+/**
+ * One StreamProcessor in this process, in the fresh group `bench-<name>`, over the whole input
+ * into fresh output topics `bench.<name>.*`: timed from processor.start() until the group's
+ * committed offsets (committed inside its transactions) reach the end of every input partition.
+ * With `stopAfterConsumed` it stops once it has consumed that many readings instead (the warm-up).
+ */
+export async function runProcessorOnce(
+  input: BenchInput,
+  name: string,
+  options: Pick<ThroughputOptions, 'commitIntervalMs' | 'brokers' | 'registryUrl' | 'outDir' | 'signal' | 'progress'> & { runId: string; stopAfterConsumed?: number },
+  resources: Resources,
+  admin: Admin,
+): Promise<ThroughputRun> {
+  const readings = input.fill.readings;
+  const topics = processorTopics(input, name);
+  const applicationId = `bench-${name}`;
+  resources.groups.add(applicationId);
+  resources.topics.add(changelogTopicOf(applicationId));
+  await createOutputTopics(admin, topics, resources);
+
+  const logs = captureLogs('bench-stream-processor', 'warn', `${options.outDir}/processor-${name}.log`);
+  const bench = await createBenchProcessor({ topics, applicationId, clientId: `bench-stream-processor-${options.runId}`, brokers: options.brokers, registryUrl: options.registryUrl, commitIntervalMs: options.commitIntervalMs, logger: logs.logger });
+  const { processor, metrics } = bench;
   const rssBefore = process.memoryUsage().rss;
   const rss = new RssSampler(250);
+  let started = false;
   let stopped = false;
   const stop = async (): Promise<void> => {
     if (stopped) return;
     stopped = true;
-    const timeout = sleep(60_000).then(() => {
-      throw new Error('processor.stop() did not finish in 60 s');
+    if (!started) {
+      await bench.consumer.disconnect();
+      return;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`processor.stop() did not finish in ${STOP_TIMEOUT_MS / 1000} s`)), STOP_TIMEOUT_MS);
     });
-    await Promise.race([processor.stop(), timeout]);
+    await Promise.race([processor.stop(), timeout]).finally(() => clearTimeout(timer));
   };
   try {
-    options.progress(`throughput: starting one StreamProcessor (application id ${applicationId}, commit interval ${options.commitIntervalMs} ms)`);
-    const started = performance.now();
+    options.progress(`throughput: one StreamProcessor (application id ${applicationId}, commit interval ${options.commitIntervalMs} ms) on ${input.topics.readings}${options.stopAfterConsumed === undefined ? '' : `, stopping after ${options.stopAfterConsumed.toLocaleString('en-US')} readings (warm-up, not timed)`}`);
     const cpu = new CpuMeter();
+    const startedAt = performance.now();
+    started = true;
     await processor.start();
-    let lastProgress = started;
     let lastConsumed = 0;
-    for (;;) {
-      options.signal.throwIfAborted();
-      const [committed] = await admin.fetchOffsets({ groupId: applicationId, topics: [topics.readings] });
-      const offsets = new Map((committed?.partitions ?? []).map(({ partition, offset }) => [partition, Number(offset)]));
-      if ([...ends].every(([partition, high]) => (offsets.get(partition) ?? -1) >= high)) break;
-      const now = performance.now();
-      if (now - started > MAX_PROCESSING_MS) throw new Error(`the processor did not commit the end offsets in ${MAX_PROCESSING_MS / 60_000} min`);
-      if (now - lastProgress >= PROGRESS_EVERY_MS) {
+    let lastAt = startedAt;
+    await waitForCommittedEnds(admin, applicationId, input.topics.readings, input.ends, {
+      signal: options.signal,
+      progress: options.progress,
+      until: options.stopAfterConsumed === undefined ? undefined : async () => (await metricTotal(metrics, 'processor_records_consumed_total')) >= options.stopAfterConsumed!,
+      status: async () => {
         const consumed = await metricTotal(metrics, 'processor_records_consumed_total');
-        const rate = ((consumed - lastConsumed) * 1000) / (now - lastProgress);
-        options.progress(`  ${((now - started) / 1000).toFixed(0).padStart(4)} s: consumed ${consumed.toLocaleString('en-US')} / ${options.readings.toLocaleString('en-US')} (${Math.round(rate).toLocaleString('en-US')}/s), RSS ${Math.round(process.memoryUsage().rss / 1048576)} MiB`);
-        lastProgress = now;
+        const now = performance.now();
+        const rate = ((consumed - lastConsumed) * 1000) / (now - lastAt);
         lastConsumed = consumed;
-      }
-      await sleep(POLL_MS);
-    }
-    const finished = performance.now();
+        lastAt = now;
+        return `consumed ${consumed.toLocaleString('en-US')} / ${readings.toLocaleString('en-US')} (${Math.round(rate).toLocaleString('en-US')}/s), RSS ${Math.round(process.memoryUsage().rss / 1048576)} MiB`;
+      },
+    });
+    const finishedAt = performance.now();
     const peak = rss.stop();
     const cpuUsed = cpu.stop();
-
-    const consumed = await metricTotal(metrics, 'processor_records_consumed_total');
-    const processed = await metricTotal(metrics, 'processor_readings_processed_total');
-    const result: ThroughputResult = {
-      readings: options.readings,
-      sensors: options.sensors,
-      partitions: ends.size,
-      commitIntervalMs: options.commitIntervalMs,
-      fill: { seconds: filled.seconds, readingsPerSecond: options.readings / filled.seconds, eventTimeSpanSeconds: filled.span },
-      seconds: (finished - started) / 1000,
-      readingsPerSecond: options.readings / ((finished - started) / 1000),
-      startupSeconds: ((firstBatchAt ?? finished) - started) / 1000,
-      processingSeconds: (finished - (firstBatchAt ?? started)) / 1000,
-      processingReadingsPerSecond: options.readings / ((finished - (firstBatchAt ?? started)) / 1000),
-      metrics: {
-        consumed,
-        processed,
-        deadLettered: await metricByLabel(metrics, 'processor_readings_dead_lettered_total', 'kind'),
-        late: await metricTotal(metrics, 'processor_readings_late_total'),
-        windowRecords: await metricByLabel(metrics, 'processor_window_records_total', 'kind'),
-        alertRecords: await metricByLabel(metrics, 'processor_alert_records_total', 'state'),
-        transactions: await histogramSummary(metrics, 'processor_transaction_commit_seconds'),
-      },
-      verified: { consumedEqualsReadings: consumed === options.readings, processedEqualsReadings: processed === options.readings },
+    const firstBatchAt = bench.firstBatchAt() ?? startedAt;
+    const measured = await processorMetrics(metrics);
+    const done = options.stopAfterConsumed === undefined ? readings : measured.consumed;
+    const run: ThroughputRun = {
+      applicationId,
+      seconds: (finishedAt - startedAt) / 1000,
+      readingsPerSecond: done / ((finishedAt - startedAt) / 1000),
+      startupSeconds: (firstBatchAt - startedAt) / 1000,
+      processingSeconds: (finishedAt - firstBatchAt) / 1000,
+      processingReadingsPerSecond: done / ((finishedAt - firstBatchAt) / 1000),
+      metrics: measured,
+      verified: { consumedEqualsReadings: measured.consumed === readings, processedEqualsReadings: measured.processed === readings },
       rss: { beforeStartMiB: rssBefore / 1048576, peakMiB: peak / 1048576 },
       cpu: { processCores: cpuUsed.processCores, machineCores: cpuUsed.machineCores },
       processorLog: { file: logs.file, counts: {}, messages: [] },
     };
     await stop();
     await logs.close();
-    result.processorLog.counts = Object.fromEntries(logs.counts);
-    result.processorLog.messages = [...logs.messages].sort(([, a], [, b]) => b - a).map(([message, count]) => ({ message, count }));
-    return result;
+    run.processorLog.counts = Object.fromEntries(logs.counts);
+    run.processorLog.messages = [...logs.messages].sort(([, a], [, b]) => b - a).map(([message, count]) => ({ message, count }));
+    return run;
   } finally {
     rss.stop();
     await stop().catch((error: unknown) => options.progress(`  stopping the processor failed: ${(error as Error).message}`));
     await logs.close().catch(() => undefined);
   }
+}
+
+/**
+ * Sustained throughput of ONE StreamProcessor with exactly-once on, over the shared pre-filled
+ * input: an untimed warm-up, then `repeats` timed runs, each in a fresh group into fresh outputs.
+ * `afterRun` runs after each timed run (the ceiling benchmark interleaves Kafka's tools there).
+ */
+export async function runThroughput(
+  input: BenchInput,
+  options: ThroughputOptions,
+  resources: Resources,
+  admin: Admin,
+  hooks: { afterRun?: (index: number) => Promise<void> } = {},
+): Promise<ThroughputResult> {
+  let warmUp: ThroughputResult['warmUp'] = null;
+  if (options.warmUpReadings > 0) {
+    const run = await runProcessorOnce(input, `${options.runId}.warm-up`, { ...options, stopAfterConsumed: Math.min(options.warmUpReadings, input.fill.readings) }, resources, admin);
+    warmUp = { applicationId: run.applicationId, consumed: run.metrics.consumed, seconds: run.seconds, readingsPerSecond: run.readingsPerSecond };
+    options.progress(`  warm-up: ${run.metrics.consumed.toLocaleString('en-US')} readings in ${run.seconds.toFixed(1)} s (not counted)`);
+  }
+  if (options.repeats < 1) throw new Error('throughput: repeats must be at least 1');
+  const runs: ThroughputRun[] = [];
+  for (let index = 0; index < options.repeats; index += 1) {
+    const run = await runProcessorOnce(input, `${options.runId}.tp${index + 1}`, options, resources, admin);
+    runs.push(run);
+    options.progress(`  run ${index + 1} of ${options.repeats}: ${Math.round(run.readingsPerSecond).toLocaleString('en-US')} readings/s (${run.seconds.toFixed(1)} s), RSS peak ${Math.round(run.rss.peakMiB)} MiB`);
+    await hooks.afterRun?.(index);
+  }
+  const byRate = runs.map((run, index) => ({ index, rate: run.readingsPerSecond })).sort((a, b) => a.rate - b.rate);
+  const medianRun = byRate[Math.floor((byRate.length - 1) / 2)]!.index;
+  const { verified: _ignored, ...representative } = runs[medianRun]!;
+  return {
+    ...representative,
+    readings: input.fill.readings,
+    sensors: input.fill.sensors,
+    partitions: input.fill.partitions,
+    commitIntervalMs: options.commitIntervalMs,
+    fill: { seconds: input.fill.seconds, readingsPerSecond: input.fill.readingsPerSecond, eventTimeSpanSeconds: input.fill.eventTimeSpanSeconds },
+    input: input.fill,
+    warmUp,
+    repeats: options.repeats,
+    runs,
+    medianRun,
+    median: {
+      readingsPerSecond: median(runs.map((run) => run.readingsPerSecond)),
+      processingReadingsPerSecond: median(runs.map((run) => run.processingReadingsPerSecond)),
+      seconds: median(runs.map((run) => run.seconds)),
+      startupSeconds: median(runs.map((run) => run.startupSeconds)),
+      rssPeakMiB: median(runs.map((run) => run.rss.peakMiB)),
+      processCores: median(runs.map((run) => run.cpu.processCores)),
+    },
+    verified: {
+      consumedEqualsReadings: runs.every((run) => run.verified.consumedEqualsReadings),
+      processedEqualsReadings: runs.every((run) => run.verified.processedEqualsReadings),
+    },
+  };
 }
