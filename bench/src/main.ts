@@ -11,6 +11,7 @@ import { loadStackConfig, status as stackStatus } from '@iot/stack';
 import { prepareInput, type BenchInput } from './bench-input.ts';
 import { CeilingBench, printCeiling, type CeilingResult } from './ceiling-bench.ts';
 import { printDashboard, runDashboardBench, type DashboardResult } from './dashboard-bench.ts';
+import { printLatency, runLatencyBench, type LatencyBenchResult } from './latency-bench.ts';
 import { runKafkaStreamsBench, type KafkaStreamsBenchResult } from './kafka-streams-bench.ts';
 import { runGatewayBench, type FanOutResult, type GatewayResult, type Quantiles } from './gateway-bench.ts';
 import { PERF_DEFAULT_PROPS, runProducerBench, type ProducerResult } from './producer-bench.ts';
@@ -19,7 +20,7 @@ import { printScaling, runScalingBench, type ScalingResult } from './scaling-ben
 import { grouped, mib, ms, Resources, StackDownError, checkStack, round } from './support.ts';
 import { runThroughput, type ThroughputResult } from './throughput.ts';
 
-const BENCHES = ['throughput', 'ceiling', 'scaling', 'restore', 'producer', 'gateway', 'kafka-streams', 'dashboard'] as const;
+const BENCHES = ['throughput', 'ceiling', 'scaling', 'restore', 'producer', 'gateway', 'kafka-streams', 'dashboard', 'latency'] as const;
 /** `npm run bench` without --only: the issue's set (latency: bench/src/latency-bench.ts, being written). */
 const DEFAULT_SUITE: readonly (typeof BENCHES)[number][] = ['throughput', 'ceiling', 'kafka-streams', 'scaling'];
 /** --readings without --only (the issue's size), and with --only. */
@@ -62,6 +63,12 @@ output topics.
      sensors send a reading per second each through the gateway's IngestReadings (so through
      the running pipeline): the page main thread's task durations (p95, against 50 ms) and long
      tasks, and the time from a spike's send to its row turning ALERTING (against 5 s).
+  latency (only with --only latency): against the whole running stack, the producer CLI sends
+     --latency-rate readings/s (normal values, sensor ids lat<run id>-load-*) while, every
+     --latency-spike-every-ms, a fresh sensor gets 3 readings above its RANGE band: the time from
+     the crossing reading's produce timestamp (and its ack) to its OPEN alert at a gRPC
+     StreamAlerts subscriber and at the dashboard's SSE /api/alerts/stream, both attached first;
+     the load's achieved rate, the processor group's lag, the machine's CPU.
 Every topic, consumer group and schema subject it creates is unique to the run and deleted at
 the end. Results are printed and written as JSON under ${join(tmpdir(), 'iot-bench')}.
 
@@ -93,14 +100,17 @@ Options:
                           each (default 10,25,50,100,200)
   --gateway-seconds N     how long the fleet produces (default 30)
   --gateway-rss-limit-mib N  stop the fan-out early if the gateway's RSS passes this (default 2048)
-  --latency-samples N     sensors driven into a RANGE alert, one each (default 30)
-  --latency-spacing-ms N  time between two of them (default 200)
+  --latency-samples N     gateway benchmark: sensors driven into a RANGE alert, one each (default 30)
+  --latency-spacing-ms N  gateway benchmark: time between two of them (default 200)
   --ks-threads N          Kafka Streams stream threads (default 1)
   --ks-store memory|rocksdb  Kafka Streams state stores (default memory, like ours)
   --ks-heap-mib N         the Kafka Streams JVM's heap (default 1024)
   --dashboard-sensors N   sensors live during the dashboard benchmark (default 200)
   --dashboard-seconds N   how long the page is measured (default 60)
   --dashboard-spike-every-ms N  time between two spikes, each on the next sensor (default 5000)
+  --latency-rate N        latency benchmark: background readings/s from the producer CLI (default 5000)
+  --latency-seconds N     latency benchmark: how long spikes are sent under the load (default 60)
+  --latency-spike-every-ms N  latency benchmark: time between two spikes, each a fresh sensor (default 500)
   -h, --help              this help
 
 Connection settings come from env vars: KAFKA_BROKERS (127.0.0.1:9092),
@@ -112,6 +122,7 @@ benchmark reads GATEWAY_ADDRESS (127.0.0.1:50051), GATEWAY_METRICS_URL
 pid and log with the stack tool (STACK_HOME), or takes GATEWAY_PID and GATEWAY_LOG_FILE for a
 gateway started by hand. The dashboard benchmark reads DASHBOARD_URL (http://127.0.0.1:3000),
 GATEWAY_ADDRESS and GATEWAY_TOKEN, and drives Debian's Chromium (CHROMIUM_PATH, /usr/bin/chromium).
+The latency benchmark reads DASHBOARD_URL, GATEWAY_ADDRESS, GATEWAY_TOKEN and PROCESSOR_GROUP_ID.
 `;
 
 const loadConfig = () =>
@@ -167,6 +178,9 @@ function parseOptions(argv: string[]) {
       'dashboard-sensors': { type: 'string', default: '200' },
       'dashboard-seconds': { type: 'string', default: '60' },
       'dashboard-spike-every-ms': { type: 'string', default: '5000' },
+      'latency-rate': { type: 'string', default: '5000' },
+      'latency-seconds': { type: 'string', default: '60' },
+      'latency-spike-every-ms': { type: 'string', default: '500' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -222,6 +236,10 @@ function parseOptions(argv: string[]) {
     dashboardSeconds: positiveInt('dashboard-seconds', values['dashboard-seconds']),
     dashboardSpikeEveryMs: positiveInt('dashboard-spike-every-ms', values['dashboard-spike-every-ms']),
     dashboard: only.includes('dashboard'),
+    latency: only.includes('latency'),
+    latencyRate: positiveInt('latency-rate', values['latency-rate']),
+    latencySeconds: positiveInt('latency-seconds', values['latency-seconds']),
+    latencySpikeEveryMs: positiveInt('latency-spike-every-ms', values['latency-spike-every-ms']),
   };
 }
 
@@ -435,7 +453,7 @@ async function main(): Promise<number> {
   const admin = kafka.admin();
   await admin.connect();
   const resources = new Resources();
-  const results: { runId: string; startedAt: string; machine: typeof env; options: typeof options; input?: BenchInput['fill']; throughput?: ThroughputResult; ceiling?: CeilingResult; scaling?: ScalingResult; restore?: RestoreResult; producer?: ProducerResult; gateway?: GatewayResult; kafkaStreams?: KafkaStreamsBenchResult; dashboard?: DashboardResult; cleanupProblems?: string[] } = {
+  const results: { runId: string; startedAt: string; machine: typeof env; options: typeof options; input?: BenchInput['fill']; throughput?: ThroughputResult; ceiling?: CeilingResult; scaling?: ScalingResult; restore?: RestoreResult; producer?: ProducerResult; gateway?: GatewayResult; kafkaStreams?: KafkaStreamsBenchResult; dashboard?: DashboardResult; latency?: LatencyBenchResult; cleanupProblems?: string[] } = {
     runId,
     startedAt: new Date().toISOString(),
     machine: env,
@@ -558,7 +576,25 @@ async function main(): Promise<number> {
         { kafka, admin, registry },
       );
     }
-    // latency (bench/src/latency-bench.ts) runs here, after the input's consumers.
+    if (options.latency) {
+      results.latency = await runLatencyBench(
+        {
+          runId,
+          rate: options.latencyRate,
+          seconds: options.latencySeconds,
+          spikeEveryMs: options.latencySpikeEveryMs,
+          gatewayAddress: config.GATEWAY_ADDRESS,
+          token: config.GATEWAY_TOKEN,
+          dashboardUrl: config.DASHBOARD_URL.replace(/\/$/, ''),
+          pipelineGroup: config.PROCESSOR_GROUP_ID,
+          brokers: config.KAFKA_BROKERS,
+          registryUrl: config.SCHEMA_REGISTRY_URL,
+          signal,
+          progress,
+        },
+        { kafka, admin, registry },
+      );
+    }
     if (options.dashboard) {
       results.dashboard = await runDashboardBench({
         runId,
@@ -597,6 +633,7 @@ async function main(): Promise<number> {
   if (results.gateway) printGateway(results.gateway);
   if (results.kafkaStreams) printKafkaStreams(results.kafkaStreams);
   if (results.scaling) console.log(printScaling(results.scaling).join('\n'));
+  if (results.latency) console.log(printLatency(results.latency).join('\n'));
   if (results.dashboard) console.log(printDashboard(results.dashboard).join('\n'));
   console.log(`results: ${file} (also ${join(outDir, 'latest.json')})`);
   if (failed) return signal.aborted ? 130 : 1;
@@ -615,6 +652,7 @@ async function main(): Promise<number> {
     results.kafkaStreams ? results.kafkaStreams.ours.processed === results.kafkaStreams.readings && results.kafkaStreams.ours.consumed === results.kafkaStreams.readings : true,
     results.kafkaStreams ? results.kafkaStreams.kafkaStreams.caughtUp.readingsProcessed === results.kafkaStreams.readings : true,
     ...Object.values(results.dashboard?.checks ?? {}),
+    ...Object.values(results.latency?.checks ?? {}),
   ];
   if (checks.includes(false)) {
     console.error('bench: a correctness check failed (see above)');
