@@ -252,7 +252,7 @@ export function quantiles(values: readonly number[]): Quantiles | null {
   };
 }
 
-function clients(options: GatewayBenchOptions, count: number): PipelineServiceClient[] {
+export function clients(options: Pick<GatewayBenchOptions, 'gatewayAddress'>, count: number): PipelineServiceClient[] {
   const proto = loadPipelineProto(grpc);
   // A local subchannel pool per client: each is its own HTTP/2 connection.
   return Array.from({ length: count }, () =>
@@ -260,7 +260,7 @@ function clients(options: GatewayBenchOptions, count: number): PipelineServiceCl
   );
 }
 
-function authMetadata(token: string): grpc.Metadata {
+export function authMetadata(token: string): grpc.Metadata {
   const metadata = new grpc.Metadata();
   metadata.set('authorization', `Bearer ${token}`);
   return metadata;
@@ -428,7 +428,7 @@ async function endOffsets(admin: Admin, topic: string): Promise<Map<number, numb
 }
 
 /** Waits until `done()` or `timeoutMs`; false on timeout. */
-async function until(done: () => boolean, timeoutMs: number, signal: AbortSignal, everyMs = 250): Promise<boolean> {
+export async function until(done: () => boolean, timeoutMs: number, signal: AbortSignal, everyMs = 250): Promise<boolean> {
   const started = performance.now();
   while (!done()) {
     signal.throwIfAborted();
@@ -682,7 +682,7 @@ async function runFanOut(options: GatewayBenchOptions, resources: Resources, har
 }
 
 /** A value `beyond` the type's RANGE band (a fraction of its width above the max): CRITICAL beyond 10%. */
-function outOfRange(type: SensorType, beyond = 0.2): number {
+export function outOfRange(type: SensorType, beyond = 0.2): number {
   const limits = DEFAULT_ALERT_RULES.types[type];
   if (!limits) throw new Error(`no RANGE limits for sensor type ${type} in DEFAULT_ALERT_RULES`);
   return limits.max + beyond * (limits.max - limits.min);
