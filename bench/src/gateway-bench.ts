@@ -159,13 +159,13 @@ const PROGRESS_EVERY_MS = 5000;
 /** /proc/<pid>/stat counts CPU time in USER_HZ, 100 on Linux. */
 const USER_HZ = 100;
 
-interface ProcStats {
+export interface ProcStats {
   rssBytes: number;
   cpuSeconds: number;
 }
 
 /** RSS (VmRSS) and CPU (utime + stime) of another process, from /proc. */
-function procStats(pid: number): ProcStats {
+export function procStats(pid: number): ProcStats {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const rss = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -174,7 +174,7 @@ function procStats(pid: number): ProcStats {
   return { rssBytes: Number(rss ?? 0) * 1024, cpuSeconds: (Number(fields[11]) + Number(fields[12])) / USER_HZ };
 }
 
-const MiB = (bytes: number): number => bytes / 1048576;
+export const MiB = (bytes: number): number => bytes / 1048576;
 
 /** Samples the gateway's RSS every 250 ms (its peak), and gateway_subscriber_queue_largest every second. */
 class GatewaySampler {
@@ -267,7 +267,7 @@ export function authMetadata(token: string): grpc.Metadata {
 }
 
 /** The bench fleet: every sensor type in turn over 10 sites, each sensor reading every READING_INTERVAL_MS. */
-function fanOutFleet(prefix: string, count: number): FleetSensor[] {
+export function fanOutFleet(prefix: string, count: number): FleetSensor[] {
   const types = Object.keys(SENSOR_TYPES) as SensorType[];
   return Array.from({ length: count }, (_, i) => {
     const type = types[i % types.length]!;
@@ -288,7 +288,7 @@ interface Subscriber {
 }
 
 /** The fleet's records on the window-counts topic from `from` on, read with a consumer group of our own (read_committed). */
-class TopicTally {
+export class TopicTally {
   readonly offsets: number[][];
   records = 0;
   updates = 0;
@@ -297,12 +297,15 @@ class TopicTally {
   /** Per partition: offset → window id, and when this consumer saw it (performance.now()). */
   readonly windowOf: Array<Map<number, string>>;
   readonly seenAt: Array<Map<number, number>>;
+  /** Per partition: offset → the record's Kafka timestamp (epoch ms). */
+  readonly timestampOf: Array<Map<number, number>>;
   private consumer: Consumer | undefined;
 
   constructor(partitions: number, private readonly prefix: string) {
     this.offsets = Array.from({ length: partitions }, () => []);
     this.windowOf = Array.from({ length: partitions }, () => new Map());
     this.seenAt = Array.from({ length: partitions }, () => new Map());
+    this.timestampOf = Array.from({ length: partitions }, () => new Map());
   }
 
   async start(kafka: Kafka, admin: Admin, registry: SchemaRegistry, groupId: string, from: Map<number, number>): Promise<void> {
@@ -323,6 +326,7 @@ class TopicTally {
         this.offsets[partition]!.push(offset);
         this.windowOf[partition]!.set(offset, id);
         this.seenAt[partition]!.set(offset, performance.now());
+        this.timestampOf[partition]!.set(offset, Number(message.timestamp));
         this.records += 1;
         this.windows.add(id);
         // The processor marks updates with a header; a final record has none.
@@ -352,7 +356,7 @@ class TopicTally {
 }
 
 /** Compares one subscriber's offsets with the topic's, partition by partition. */
-function compare(expected: number[][], got: number[][]): { exact: boolean; missing: number; extra: number; disorder: number } {
+export function compare(expected: number[][], got: number[][]): { exact: boolean; missing: number; extra: number; disorder: number } {
   let missing = 0;
   let extra = 0;
   let disorder = 0;
@@ -375,7 +379,7 @@ function compare(expected: number[][], got: number[][]): { exact: boolean; missi
 }
 
 /** Whether a subscriber's last message of every window is the topic's last record of that window. */
-function hasEveryLatest(tally: TopicTally, lastOnTopic: Map<string, string>, got: number[][]): boolean {
+export function hasEveryLatest(tally: TopicTally, lastOnTopic: Map<string, string>, got: number[][]): boolean {
   const lastReceived = new Map<string, string>();
   got.forEach((offsets, partition) => {
     for (const offset of offsets) {
@@ -423,7 +427,7 @@ export function logSize(file: string): number {
   }
 }
 
-async function endOffsets(admin: Admin, topic: string): Promise<Map<number, number>> {
+export async function endOffsets(admin: Admin, topic: string): Promise<Map<number, number>> {
   return new Map((await admin.fetchTopicOffsets(topic)).map(({ partition, high }) => [partition, Number(high)]));
 }
 

@@ -11,6 +11,7 @@ import { loadStackConfig, status as stackStatus } from '@iot/stack';
 import { prepareInput, type BenchInput } from './bench-input.ts';
 import { CeilingBench, printCeiling, type CeilingResult } from './ceiling-bench.ts';
 import { printDashboard, runDashboardBench, type DashboardResult } from './dashboard-bench.ts';
+import { printDelivery, runDeliveryBench, type DeliveryBenchResult } from './delivery-bench.ts';
 import { printLatency, runLatencyBench, type LatencyBenchResult } from './latency-bench.ts';
 import { runKafkaStreamsBench, type KafkaStreamsBenchResult } from './kafka-streams-bench.ts';
 import { runGatewayBench, type FanOutResult, type GatewayResult, type Quantiles } from './gateway-bench.ts';
@@ -20,7 +21,7 @@ import { printScaling, runScalingBench, type ScalingResult } from './scaling-ben
 import { grouped, mib, ms, Resources, StackDownError, checkStack, round } from './support.ts';
 import { runThroughput, type ThroughputResult } from './throughput.ts';
 
-const BENCHES = ['throughput', 'ceiling', 'scaling', 'restore', 'producer', 'gateway', 'kafka-streams', 'dashboard', 'latency'] as const;
+const BENCHES = ['throughput', 'ceiling', 'scaling', 'restore', 'producer', 'gateway', 'kafka-streams', 'dashboard', 'latency', 'delivery'] as const;
 /** `npm run bench` without --only: the issue's set (latency: bench/src/latency-bench.ts, being written). */
 const DEFAULT_SUITE: readonly (typeof BENCHES)[number][] = ['throughput', 'ceiling', 'kafka-streams', 'scaling'];
 /** --readings without --only (the issue's size), and with --only. */
@@ -63,6 +64,12 @@ output topics.
      sensors send a reading per second each through the gateway's IngestReadings (so through
      the running pipeline): the page main thread's task durations (p95, against 50 ms) and long
      tasks, and the time from a spike's send to its row turning ALERTING (against 5 s).
+  7. delivery (only with --only delivery): the same live traffic (a bench fleet through the
+     running pipeline) followed by N subscribers, first through the gateway (StreamWindowCounts
+     calls over a few connections), then by N kafkajs consumers reading iot.window-counts-1m
+     directly, each in its own group: attach time, delivered/s, delay from the record's Kafka
+     timestamp, CPU of the broker, the gateway and this process, TCP connections to the broker,
+     one subscriber's resume, every subscriber checked against the topic.
   latency (only with --only latency): against the whole running stack, the producer CLI sends
      --latency-rate readings/s (normal values, sensor ids lat<run id>-load-*) while, every
      --latency-spike-every-ms, a fresh sensor gets 3 readings above its RANGE band: the time from
@@ -108,6 +115,10 @@ Options:
   --dashboard-sensors N   sensors live during the dashboard benchmark (default 200)
   --dashboard-seconds N   how long the page is measured (default 60)
   --dashboard-spike-every-ms N  time between two spikes, each on the next sensor (default 5000)
+  --delivery-subscribers N  subscribers on each path of the delivery benchmark (default 100)
+  --delivery-channels N   client connections the gRPC subscribers share (default 4)
+  --delivery-sensors N    sensors in each path's fleet, 2 readings/s each (default 50)
+  --delivery-seconds N    how long each path's fleet produces (default 30)
   --latency-rate N        latency benchmark: background readings/s from the producer CLI (default 5000)
   --latency-seconds N     latency benchmark: how long spikes are sent under the load (default 60)
   --latency-spike-every-ms N  latency benchmark: time between two spikes, each a fresh sensor (default 500)
@@ -178,6 +189,10 @@ function parseOptions(argv: string[]) {
       'dashboard-sensors': { type: 'string', default: '200' },
       'dashboard-seconds': { type: 'string', default: '60' },
       'dashboard-spike-every-ms': { type: 'string', default: '5000' },
+      'delivery-subscribers': { type: 'string', default: '100' },
+      'delivery-channels': { type: 'string', default: '4' },
+      'delivery-sensors': { type: 'string', default: '50' },
+      'delivery-seconds': { type: 'string', default: '30' },
       'latency-rate': { type: 'string', default: '5000' },
       'latency-seconds': { type: 'string', default: '60' },
       'latency-spike-every-ms': { type: 'string', default: '500' },
@@ -236,6 +251,11 @@ function parseOptions(argv: string[]) {
     dashboardSeconds: positiveInt('dashboard-seconds', values['dashboard-seconds']),
     dashboardSpikeEveryMs: positiveInt('dashboard-spike-every-ms', values['dashboard-spike-every-ms']),
     dashboard: only.includes('dashboard'),
+    delivery: only.includes('delivery'),
+    deliverySubscribers: positiveInt('delivery-subscribers', values['delivery-subscribers']),
+    deliveryChannels: positiveInt('delivery-channels', values['delivery-channels']),
+    deliverySensors: positiveInt('delivery-sensors', values['delivery-sensors']),
+    deliverySeconds: positiveInt('delivery-seconds', values['delivery-seconds']),
     latency: only.includes('latency'),
     latencyRate: positiveInt('latency-rate', values['latency-rate']),
     latencySeconds: positiveInt('latency-seconds', values['latency-seconds']),
@@ -349,6 +369,13 @@ function gatewayPid(): number {
   return pid;
 }
 
+/** A component's pid from the stack tool (the delivery benchmark reads the broker's CPU from /proc). */
+function stackPid(component: string, label: string): number {
+  const pid = stackStatus(loadStackConfig()).find((candidate) => candidate.name === component)?.pid;
+  if (pid === undefined) throw new StackDownError(`${label} is not running (npm run stack -- status); start the stack with \`npm run stack -- up --apps\`.`);
+  return pid;
+}
+
 function printFanOut(fanOut: FanOutResult, gatewayAddress: string): string[] {
   const { topic, delivered, verified, cpu } = fanOut;
   return [
@@ -453,7 +480,7 @@ async function main(): Promise<number> {
   const admin = kafka.admin();
   await admin.connect();
   const resources = new Resources();
-  const results: { runId: string; startedAt: string; machine: typeof env; options: typeof options; input?: BenchInput['fill']; throughput?: ThroughputResult; ceiling?: CeilingResult; scaling?: ScalingResult; restore?: RestoreResult; producer?: ProducerResult; gateway?: GatewayResult; kafkaStreams?: KafkaStreamsBenchResult; dashboard?: DashboardResult; latency?: LatencyBenchResult; cleanupProblems?: string[] } = {
+  const results: { runId: string; startedAt: string; machine: typeof env; options: typeof options; input?: BenchInput['fill']; throughput?: ThroughputResult; ceiling?: CeilingResult; scaling?: ScalingResult; restore?: RestoreResult; producer?: ProducerResult; gateway?: GatewayResult; kafkaStreams?: KafkaStreamsBenchResult; dashboard?: DashboardResult; latency?: LatencyBenchResult; delivery?: DeliveryBenchResult; cleanupProblems?: string[] } = {
     runId,
     startedAt: new Date().toISOString(),
     machine: env,
@@ -609,6 +636,28 @@ async function main(): Promise<number> {
         progress,
       });
     }
+    if (options.delivery) {
+      const broker = config.KAFKA_BROKERS[0] ?? '127.0.0.1:9092';
+      results.delivery = await runDeliveryBench(
+        {
+          runId,
+          subscribers: options.deliverySubscribers,
+          channels: options.deliveryChannels,
+          sensors: options.deliverySensors,
+          seconds: options.deliverySeconds,
+          gatewayAddress: config.GATEWAY_ADDRESS,
+          token: config.GATEWAY_TOKEN,
+          gatewayPid: config.GATEWAY_PID || gatewayPid(),
+          brokerPid: stackPid('kafka', 'Kafka'),
+          brokerPort: Number(broker.slice(broker.lastIndexOf(':') + 1)),
+          registryUrl: config.SCHEMA_REGISTRY_URL,
+          signal,
+          progress,
+        },
+        resources,
+        { kafka, admin, registry },
+      );
+    }
   } catch (error) {
     failed = true;
     if (signal.aborted) console.error('bench: interrupted');
@@ -635,6 +684,7 @@ async function main(): Promise<number> {
   if (results.scaling) console.log(printScaling(results.scaling).join('\n'));
   if (results.latency) console.log(printLatency(results.latency).join('\n'));
   if (results.dashboard) console.log(printDashboard(results.dashboard).join('\n'));
+  if (results.delivery) console.log(printDelivery(results.delivery).join('\n'));
   console.log(`results: ${file} (also ${join(outDir, 'latest.json')})`);
   if (failed) return signal.aborted ? 130 : 1;
   const checks = [
@@ -652,6 +702,8 @@ async function main(): Promise<number> {
     results.kafkaStreams ? results.kafkaStreams.ours.processed === results.kafkaStreams.readings && results.kafkaStreams.ours.consumed === results.kafkaStreams.readings : true,
     results.kafkaStreams ? results.kafkaStreams.kafkaStreams.caughtUp.readingsProcessed === results.kafkaStreams.readings : true,
     ...Object.values(results.dashboard?.checks ?? {}),
+    results.delivery?.verified.grpcSound ?? true,
+    results.delivery?.verified.kafkaExact ?? true,
     ...Object.values(results.latency?.checks ?? {}),
   ];
   if (checks.includes(false)) {
