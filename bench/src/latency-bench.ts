@@ -74,7 +74,7 @@ export interface LatencyBenchResult {
     /** cli.sent / cli.seconds. */
     achievedRate: number | null;
     /** Records appended to iot.sensor-readings per second (all producers) while spikes were sent, from 1 s end-offset samples. */
-    topicPerSecond: { min: number; median: number; max: number; samples: number } | null;
+    topicPerSecond: { min: number; median: number; max: number; samples: number; mean: number } | null;
     /** The topic's growth per second before the CLI started (the default fleet and anyone else). */
     baselinePerSecond: number | null;
     /** The median second was within 5% of the requested rate plus the baseline, and the CLI's rate within 5% of the requested. */
@@ -409,7 +409,8 @@ export async function runLatencyBench(options: LatencyBenchOptions, harness: { k
     for (let k = 1; k < window.length; k += 1) perSecond.push(((window[k]!.end - window[k - 1]!.end) * 1000) / (window[k]!.at - window[k - 1]!.at));
     const lags = window.map((sample) => sample.lag).filter((lag): lag is number => lag !== null);
     const achievedRate = cli.seconds > 0 ? cli.sent / cli.seconds : null;
-    const topicPerSecond = perSecond.length === 0 ? null : { min: Math.min(...perSecond), median: median(perSecond), max: Math.max(...perSecond), samples: perSecond.length };
+    const span = window.length < 2 ? 0 : window.at(-1)!.at - window[0]!.at;
+    const topicPerSecond = perSecond.length === 0 ? null : { min: Math.min(...perSecond), median: median(perSecond), max: Math.max(...perSecond), samples: perSecond.length, mean: ((window.at(-1)!.end - window[0]!.end) * 1000) / span };
     const maxLag = lags.length === 0 ? null : Math.max(...lags);
 
     const grpcResult = pathResult(grpcPath, spikes);
@@ -494,7 +495,7 @@ export function printLatency(result: LatencyBenchResult): string[] {
   return [
     `Latency: a spike's crossing reading to its OPEN RANGE alert, under ${grouped(load.requestedRate)} readings/s of background load (${result.prefix}*)`,
     `  load                  producer CLI: ${load.cli === null ? 'no summary' : `${grouped(load.cli.sent)} readings in ${load.cli.seconds.toFixed(1)} s = ${grouped(load.achievedRate ?? 0)}/s, errors ${load.cli.errors}, ${load.cli.sensors ?? '?'} sensors${load.cli.cpuSeconds === null ? '' : `, ${(load.cli.cpuSeconds / load.cli.seconds).toFixed(2)} cores`}`}`,
-    `                        topic records/s while spiking (all producers, 1 s samples): ${rate === null ? 'n/a' : `min ${grouped(rate.min)}, median ${grouped(rate.median)}, max ${grouped(rate.max)} (n = ${rate.samples})`}; baseline before the load ${load.baselinePerSecond === null ? 'n/a' : grouped(load.baselinePerSecond)}/s; ${load.steady ? 'steady' : 'NOT STEADY (below 95% of the rate asked)'}`,
+    `                        topic records/s while spiking (all producers, 1 s samples): ${rate === null ? 'n/a' : `min ${grouped(rate.min)}, median ${grouped(rate.median)}, max ${grouped(rate.max)}, mean ${grouped(rate.mean)} (n = ${rate.samples})`}; baseline before the load ${load.baselinePerSecond === null ? 'n/a' : grouped(load.baselinePerSecond)}/s; ${load.steady ? 'steady' : 'NOT STEADY (below 95% of the rate asked)'}`,
     `  processor lag         ${lag.group}: max ${lag.max === null ? 'n/a' : grouped(lag.max)} records (${lag.maxSeconds === null ? 'n/a' : `${lag.maxSeconds.toFixed(2)} s of input`}), median ${lag.median === null ? 'n/a' : grouped(lag.median)} (n = ${lag.samples}); ${lag.keptUp ? 'kept up' : 'DID NOT KEEP UP (over 2 s of input behind): the latencies below include a backlog'}`,
     `  spikes                ${spikes.sent}, one every ${spikes.everyMs} ms, ${spikes.readingsEach} readings above the band each; the crossing reading's send ${q(spikes.sendMs)}`,
     `  gRPC StreamAlerts     from produce timestamp ${q(result.grpc.fromProduceMs)}`,
