@@ -67,6 +67,11 @@ export async function startRegistry(config: StackConfig, log: (line: string) => 
       APICURIO_DATASOURCE_URL: `jdbc:postgresql://${app.hostname}:${app.port || 5432}/${config.registryDatabase}`,
       APICURIO_DATASOURCE_USERNAME: decodeURIComponent(app.username),
       APICURIO_DATASOURCE_PASSWORD: decodeURIComponent(app.password),
+      // Its default pool holds 20 connections open from the start (up to 100): a fifth of a
+      // default Postgres's max_connections, for a service whose clients cache every schema.
+      APICURIO_DATASOURCE_JDBC_INITIAL_SIZE: '2',
+      APICURIO_DATASOURCE_JDBC_MIN_SIZE: '2',
+      APICURIO_DATASOURCE_JDBC_MAX_SIZE: '10',
       // The Confluent-compatible API hands out content ids: what the wire format carries and the Connect converter looks up.
       APICURIO_CCOMPAT_LEGACY_ID_MODE_ENABLED: 'false',
     },
