@@ -28,6 +28,13 @@ import { CpuMeter, grouped, StackDownError } from './support.ts';
  * not know by its type's limits (counted in processor_readings_unknown_device_total), and
  * StreamAlerts and the dashboard's alerts route filter on the alert record only (only the Fleet
  * page and ListSensors read the devices table). So the bench inserts no devices rows.
+ *
+ * What stays behind: the run's alerts on the shared iot.alerts (and the alerts table), every one
+ * under the run's prefix `lat<run id>-`: each spike sensor's RANGE alert stays OPEN, and SILENCE
+ * opens 30 s after a sensor's last reading (the spike sensors, the load's, the warm-up one). The
+ * RANGE alerts are not cleared with normal readings: a step back into the band within seconds
+ * of event time opens a RATE_OF_CHANGE alert instead (seen in a run). The bench creates no
+ * topics, groups or schema subjects (the CLI and the sender use iot.sensor-readings' own).
  */
 
 export interface LatencyBenchOptions {
@@ -466,15 +473,6 @@ export async function runLatencyBench(options: LatencyBenchOptions, harness: { k
     await loadRun?.catch(() => undefined);
     await sampler?.catch(() => undefined);
     for (const close of closers) close();
-    // Clear the spikes' RANGE alerts (3 normal readings each), so they do not stay OPEN on the shared dashboard.
-    if (spikes.length > 0) {
-      const now = Date.now();
-      const normal = spikes.flatMap((spike) => {
-        const limits = bandOf(spike.type);
-        return Array.from({ length: DEFAULT_ALERT_RULES.range.clearAfter }, (_, k): SensorReading => ({ sensorId: spike.sensorId, sensorType: spike.type, siteId: spikeSite, timestamp: Math.max(now, spike.timestamp + 1) + k, value: (limits.min + limits.max) / 2, unit: SENSOR_TYPES[spike.type].unit }));
-      });
-      await sender.send(normal).catch((error: unknown) => progress(`  clearing the spikes' alerts failed: ${(error as Error).message}`));
-    }
     await sender.close().catch(() => undefined);
   }
 }
