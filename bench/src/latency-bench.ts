@@ -133,16 +133,16 @@ interface Arrival {
 }
 
 /** Parses text/event-stream chunks into events (https://html.spec.whatwg.org/#event-stream-interpretation). */
-class SseParser {
+export class SseParser {
   private buffer = '';
 
   push(chunk: string): Array<{ event: string; data: string }> {
     this.buffer += chunk;
     const events: Array<{ event: string; data: string }> = [];
-    let end: number;
-    while ((end = this.buffer.search(/\r?\n\r?\n/)) >= 0) {
-      const block = this.buffer.slice(0, end);
-      this.buffer = this.buffer.slice(end + (this.buffer.startsWith('\r\n', end) ? 4 : 2));
+    let blank: RegExpExecArray | null;
+    while ((blank = /\r?\n\r?\n/.exec(this.buffer)) !== null) {
+      const block = this.buffer.slice(0, blank.index);
+      this.buffer = this.buffer.slice(blank.index + blank[0].length);
       let event = 'message';
       const data: string[] = [];
       for (const line of block.split(/\r?\n/)) {
