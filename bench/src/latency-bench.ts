@@ -9,7 +9,8 @@ import type { AlertEvent__Output } from '@iot/contracts/grpc';
 import { createReadingSender } from '@iot/grpc-gateway/src/ingest-readings.ts';
 import { defaultFleet, SENSOR_TYPES, type SensorType } from '@iot/producers/src/fleet.ts';
 import { DEFAULT_ALERT_RULES } from '@iot/stream-processor/alert-rules';
-import { authMetadata, clients, outOfRange, quantiles, until, type Quantiles } from './gateway-bench.ts';
+import { loadStackConfig, status as stackStatus } from '@iot/stack';
+import { authMetadata, clients, outOfRange, procStats, quantiles, until, type Quantiles } from './gateway-bench.ts';
 import { runChild, type ChildRun } from './kafka-tools.ts';
 import { CpuMeter, grouped, StackDownError } from './support.ts';
 
@@ -111,8 +112,8 @@ export interface LatencyBenchResult {
   sseMinusGrpcMs: Quantiles | null;
   /** Alerts on either path for the load's sensors (its values are normal: expected none), by rule. */
   loadAlerts: Record<string, number>;
-  /** Machine-wide cores busy (of `cores`) and this process's, over the spike window. */
-  cpu: { seconds: number; machineCores: number | null; benchCores: number };
+  /** Cores busy over the spike window: the whole machine (of 2 here), this process, and the stack's processes (kafka, stream-processor, grpc-gateway, dashboard) found with the stack tool. */
+  cpu: { seconds: number; machineCores: number | null; benchCores: number; components: Record<string, number> };
   loadAverage: { start: number[]; end: number[] };
   checks: { grpcOneAlertPerSpike: boolean; sseOneAlertPerSpike: boolean };
 }
@@ -278,6 +279,26 @@ function bandOf(type: SensorType): { min: number; max: number } {
   return limits;
 }
 
+const COMPONENTS = ['kafka', 'stream-processor', 'grpc-gateway', 'dashboard'] as const;
+
+/** CPU seconds so far of the stack's processes (those the stack tool knows a pid of). */
+function componentCpu(): Map<string, number> {
+  const seconds = new Map<string, number>();
+  try {
+    for (const component of stackStatus(loadStackConfig())) {
+      if (!(COMPONENTS as readonly string[]).includes(component.name) || component.pid === undefined) continue;
+      try {
+        seconds.set(component.name, procStats(component.pid).cpuSeconds);
+      } catch {
+        // gone, or not ours to read
+      }
+    }
+  } catch {
+    // no stack tool state (a stack started otherwise): machine-wide figures only
+  }
+  return seconds;
+}
+
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 function pathResult(path: PathState, spikes: ReadonlyArray<{ sensorId: string; timestamp: number; acked: number }>): { result: LatencyPath; firstAt: Map<string, number> } {
@@ -373,6 +394,7 @@ export async function runLatencyBench(options: LatencyBenchOptions, harness: { k
 
     progress(`latency: ${spikeCount} spikes, one every ${options.spikeEveryMs} ms, each ${readingsEach} readings above a fresh sensor's RANGE band (${spikePrefix}*)`);
     const cpu = new CpuMeter();
+    const componentsFrom = componentCpu();
     const spikesFrom = performance.now();
     let lastProgress = spikesFrom;
     for (let i = 0; i < spikeCount; i += 1) {
@@ -397,6 +419,12 @@ export async function runLatencyBench(options: LatencyBenchOptions, harness: { k
     }
     const spikesTo = performance.now();
     const used = cpu.stop();
+    const componentsTo = componentCpu();
+    const components: Record<string, number> = {};
+    for (const [name, from] of componentsFrom) {
+      const to = componentsTo.get(name);
+      if (to !== undefined) components[name] = Math.round(((to - from) / used.seconds) * 100) / 100;
+    }
     const sentIds = new Set(spikes.map((spike) => spike.sensorId));
     const arrivedOn = (path: PathState) => new Set(path.arrivals.filter((arrival) => sentIds.has(arrival.sensorId)).map((arrival) => arrival.sensorId)).size;
     await until(() => (arrivedOn(grpcPath) >= spikes.length && arrivedOn(ssePath) >= spikes.length) || performance.now() - spikesTo > ALERT_TIMEOUT_MS, ALERT_TIMEOUT_MS + 1000, signal, 50);
@@ -457,7 +485,7 @@ export async function runLatencyBench(options: LatencyBenchOptions, harness: { k
       sse: sseResult.result,
       sseMinusGrpcMs: quantiles(differences),
       loadAlerts,
-      cpu: { seconds: used.seconds, machineCores: used.machineCores, benchCores: used.processCores },
+      cpu: { seconds: used.seconds, machineCores: used.machineCores, benchCores: used.processCores, components },
       loadAverage: { start: loadAverageStart, end: loadAverageEnd },
       checks: {
         grpcOneAlertPerSpike: spikes.length > 0 && grpcResult.result.received === spikes.length && grpcResult.result.duplicates === 0,
@@ -501,7 +529,7 @@ export function printLatency(result: LatencyBenchResult): string[] {
     `  dashboard SSE         from produce timestamp ${q(result.sse.fromProduceMs)}`,
     `                        from ack              ${q(result.sse.fromAckMs)}`,
     `  SSE minus gRPC        ${q(result.sseMinusGrpcMs)}`,
-    `  CPU                   whole machine ${cpu.machineCores === null ? 'n/a' : `${cpu.machineCores.toFixed(2)} cores busy`}, this process ${cpu.benchCores.toFixed(2)} over ${cpu.seconds.toFixed(0)} s; load average ${result.loadAverage.start.join(' ')} -> ${result.loadAverage.end.join(' ')}`,
+    `  CPU                   whole machine ${cpu.machineCores === null ? 'n/a' : `${cpu.machineCores.toFixed(2)} cores busy`}, this process ${cpu.benchCores.toFixed(2)}${Object.entries(cpu.components).map(([name, cores]) => `, ${name} ${cores.toFixed(2)}`).join('')} over ${cpu.seconds.toFixed(0)} s; load average ${result.loadAverage.start.join(' ')} -> ${result.loadAverage.end.join(' ')}`,
     `  load sensors' alerts  ${Object.keys(result.loadAlerts).length === 0 ? 'none (as expected)' : JSON.stringify(result.loadAlerts)}`,
     `  check gRPC            ${pathCheck(result.grpc, spikes.sent)}`,
     `  check SSE             ${pathCheck(result.sse, spikes.sent)}`,
