@@ -26,12 +26,16 @@ export interface DeliveryBenchOptions {
   readonly sensors: number;
   /** How long each path's fleet produces. */
   readonly seconds: number;
+  /** Run the direct path first (default: the gateway first), to see what order does on a shared stack. */
+  readonly kafkaFirst: boolean;
   readonly gatewayAddress: string;
   readonly token: string;
   readonly gatewayPid: number;
   /** The Kafka server's pid (its CPU and RSS from /proc) and the port clients connect to (TCP connections counted there). */
   readonly brokerPid: number;
   readonly brokerPort: number;
+  /** The running stream processor's pid (its CPU: the same pipeline produces both paths' records). */
+  readonly processorPid: number;
   readonly registryUrl: string;
   readonly signal: AbortSignal;
   readonly progress: (line: string) => void;
@@ -44,7 +48,8 @@ export interface DeliveryPathResult {
   connections: number;
   prefix: string;
   sensors: number;
-  produced: { sent: number; errors: number; seconds: number };
+  /** startMs: from calling the simulator to its first send (it registers the schemas first). */
+  produced: { sent: number; errors: number; seconds: number; startMs: number };
   attach: {
     /** What "attached" means on this path. */
     meaning: string;
@@ -62,7 +67,8 @@ export interface DeliveryPathResult {
     cpuSeconds: { broker: number; gateway: number; bench: number };
   };
   /** The fleet's records on iot.window-counts-1m, read back by this bench's own consumer. */
-  topic: { records: number; updates: number; finals: number; windows: number; allFinalsSeen: boolean };
+  /** firstRecordAfterProductionMs: production start to the fleet's first record on the topic (250 ms resolution). */
+  topic: { records: number; updates: number; finals: number; windows: number; allFinalsSeen: boolean; firstRecordAfterProductionMs: number | null };
   delivered: {
     /** Fleet window-count messages received by all subscribers together. */
     messages: number;
@@ -80,7 +86,7 @@ export interface DeliveryPathResult {
   /** ms, a message's arrival (Date.now()) minus its record's Kafka timestamp (set by the processor's producer, before its transaction commits); every message of every subscriber. */
   delayMs: Quantiles | null;
   /** Cores busy over the steady window. */
-  cpu: { brokerCores: number; gatewayCores: number; benchCores: number; machineCores: number | null; seconds: number };
+  cpu: { brokerCores: number; gatewayCores: number; processorCores: number; benchCores: number; machineCores: number | null; seconds: number };
   rss: { gatewayBeforeMiB: number; gatewayPeakMiB: number; brokerPeakMiB: number; benchBeforeMiB: number; benchPeakMiB: number };
   /** ESTABLISHED TCP connections to the broker's port (all clients on this machine): before the subscribers, once all attached, the largest sample, 2 s after they left. */
   brokerConnections: { before: number; attached: number; peak: number; after: number };
@@ -119,6 +125,8 @@ export interface DeliveryBenchResult {
   subscribers: number;
   sensors: number;
   seconds: number;
+  /** The path run first. */
+  first: DeliveryPathResult['path'];
   grpc: DeliveryPathResult;
   kafka: DeliveryPathResult;
   verified: {
@@ -163,6 +171,7 @@ export function establishedTo(port: number): number {
 interface Mark {
   at: number;
   broker: number;
+  processor: number;
   gateway: number;
   bench: number;
   machine: CpuMeter;
@@ -170,7 +179,7 @@ interface Mark {
 
 function mark(options: DeliveryBenchOptions): Mark {
   const used = process.cpuUsage();
-  return { at: performance.now(), broker: procStats(options.brokerPid).cpuSeconds, gateway: procStats(options.gatewayPid).cpuSeconds, bench: (used.user + used.system) / 1e6, machine: new CpuMeter() };
+  return { at: performance.now(), broker: procStats(options.brokerPid).cpuSeconds, processor: procStats(options.processorPid).cpuSeconds, gateway: procStats(options.gatewayPid).cpuSeconds, bench: (used.user + used.system) / 1e6, machine: new CpuMeter() };
 }
 
 function since(from: Mark, options: DeliveryBenchOptions) {
@@ -179,6 +188,7 @@ function since(from: Mark, options: DeliveryBenchOptions) {
   return {
     seconds,
     broker: now.broker - from.broker,
+    processor: now.processor - from.processor,
     gateway: now.gateway - from.gateway,
     bench: now.bench - from.bench,
     machineCores: from.machine.stop().machineCores,
@@ -509,9 +519,11 @@ async function runPath(options: DeliveryBenchOptions, resources: Resources, harn
     const produceStarted = performance.now();
     let steadyStart: { mark: Mark; delivered: number; read: number; topic: number } | undefined;
     let lastProgress = produceStarted;
+    let firstTopicAt: number | undefined;
     let resumeAt: Promise<{ awayMs: number; startedAt: number }> | undefined;
     const ticker = setInterval(() => {
       const now = performance.now();
+      if (firstTopicAt === undefined && tally.records > 0) firstTopicAt = now;
       if (!steadyStart && now - produceStarted >= STEADY_AFTER_MS) steadyStart = { mark: mark(options), delivered: delivered(), read: readAll(), topic: tally.records };
       if (!resumeAt && now - produceStarted >= (options.seconds * 1000) / 2) {
         resumeAt = path.resume();
@@ -614,7 +626,7 @@ async function runPath(options: DeliveryBenchOptions, resources: Resources, harn
       connections: path.connections,
       prefix,
       sensors: fleet.length,
-      produced: { sent: stats.sent, errors: stats.errors, seconds: (produceEnded - produceStarted) / 1000 },
+      produced: { sent: stats.sent, errors: stats.errors, seconds: (produceEnded - produceStarted) / 1000, startMs: produceEnded - produceStarted - stats.elapsedMs },
       attach: {
         ...path.attachExtras(),
         firstMs: Math.min(...attachedFrom),
@@ -622,7 +634,7 @@ async function runPath(options: DeliveryBenchOptions, resources: Resources, harn
         perSubscriberMs: quantiles(perSubscriber),
         cpuSeconds: { broker: attachCpu.broker, gateway: attachCpu.gateway, bench: attachCpu.bench },
       },
-      topic: { records: tally.records, updates: tally.updates, finals: tally.finals.size, windows: tally.windows.size, allFinalsSeen: tally.allFinalsSeen },
+      topic: { records: tally.records, updates: tally.updates, finals: tally.finals.size, windows: tally.windows.size, allFinalsSeen: tally.allFinalsSeen, firstRecordAfterProductionMs: firstTopicAt === undefined ? null : firstTopicAt - produceStarted },
       delivered: {
         messages: delivered(),
         steadyMessagesPerSecond: steadySeconds > 0 ? steadyDelivered / steadySeconds : Number.NaN,
@@ -633,7 +645,7 @@ async function runPath(options: DeliveryBenchOptions, resources: Resources, harn
         completeAfterProductionSeconds: completeAt === undefined ? null : (completeAt - produceEnded) / 1000,
       },
       delayMs: quantiles(delays),
-      cpu: { brokerCores: steadyCpu.broker / steadyCpu.seconds, gatewayCores: steadyCpu.gateway / steadyCpu.seconds, benchCores: steadyCpu.bench / steadyCpu.seconds, machineCores: steadyCpu.machineCores, seconds: steadyCpu.seconds },
+      cpu: { brokerCores: steadyCpu.broker / steadyCpu.seconds, gatewayCores: steadyCpu.gateway / steadyCpu.seconds, processorCores: steadyCpu.processor / steadyCpu.seconds, benchCores: steadyCpu.bench / steadyCpu.seconds, machineCores: steadyCpu.machineCores, seconds: steadyCpu.seconds },
       rss: { gatewayBeforeMiB: MiB(gatewayBefore), gatewayPeakMiB: MiB(sampler.gatewayPeak), brokerPeakMiB: MiB(sampler.brokerPeak), benchBeforeMiB: MiB(benchBefore), benchPeakMiB: MiB(sampler.benchPeak) },
       brokerConnections: { before: connectionsBefore, attached: connectionsAttached, peak: sampler.connectionsPeak, after: connectionsAfter },
       verified,
@@ -649,9 +661,14 @@ async function runPath(options: DeliveryBenchOptions, resources: Resources, harn
 
 /** The gateway path, then the direct path, each with a fresh fleet of the same size and rate for the same time. */
 export async function runDeliveryBench(options: DeliveryBenchOptions, resources: Resources, harness: { kafka: Kafka; admin: Admin; registry: SchemaRegistry }): Promise<DeliveryBenchResult> {
-  const grpcResult = await runPath(options, resources, harness, 'grpc-gateway');
-  options.signal.throwIfAborted();
-  const kafkaResult = await runPath(options, resources, harness, 'kafka-direct');
+  const order: Array<DeliveryPathResult['path']> = options.kafkaFirst ? ['kafka-direct', 'grpc-gateway'] : ['grpc-gateway', 'kafka-direct'];
+  const results = new Map<DeliveryPathResult['path'], DeliveryPathResult>();
+  for (const which of order) {
+    options.signal.throwIfAborted();
+    results.set(which, await runPath(options, resources, harness, which));
+  }
+  const grpcResult = results.get('grpc-gateway')!;
+  const kafkaResult = results.get('kafka-direct')!;
   const sound = (result: DeliveryPathResult) => result.topic.records > 0 && result.verified.extra === 0 && result.verified.outOfOrderOrDuplicate === 0 && result.verified.subscribersWithEveryLatest === result.subscribers && Object.keys(result.verified.streamErrors).length === 0;
   return {
     gatewayAddress: options.gatewayAddress,
@@ -661,6 +678,7 @@ export async function runDeliveryBench(options: DeliveryBenchOptions, resources:
     subscribers: options.subscribers,
     sensors: options.sensors,
     seconds: options.seconds,
+    first: order[0]!,
     grpc: grpcResult,
     kafka: kafkaResult,
     verified: {
@@ -678,7 +696,7 @@ export function printDelivery(result: DeliveryBenchResult): string[] {
   const row = (label: string, a: string, b: string) => `  ${label.padEnd(38)}${a.padEnd(36)}${b}`;
   const cores = (value: number) => value.toFixed(2);
   const lines = [
-    `Delivery: the same live traffic (${result.sensors} sensors, a reading every ${READING_INTERVAL_MS} ms each, ${result.seconds} s, through the running pipeline) to ${result.subscribers} subscribers of the fleet's window counts, one path after the other`,
+    `Delivery: the same live traffic (${result.sensors} sensors, a reading every ${READING_INTERVAL_MS} ms each, ${result.seconds} s, through the running pipeline) to ${result.subscribers} subscribers of the fleet's window counts, one path after the other (${result.first} first)`,
     row('', `gRPC gateway (${g.connections} connections)`, `Kafka direct (${k.connections} consumers/groups)`),
     row('attach: first / all N', `${(g.attach.firstMs / 1000).toFixed(2)} s / ${(g.attach.allMs / 1000).toFixed(2)} s`, `${(k.attach.firstMs / 1000).toFixed(2)} s / ${(k.attach.allMs / 1000).toFixed(2)} s`),
     row('attach per subscriber p50/p99', g.attach.perSubscriberMs ? `${g.attach.perSubscriberMs.p50.toFixed(0)} / ${g.attach.perSubscriberMs.p99.toFixed(0)} ms` : 'n/a', k.attach.perSubscriberMs ? `${k.attach.perSubscriberMs.p50.toFixed(0)} / ${k.attach.perSubscriberMs.p99.toFixed(0)} ms` : 'n/a'),
@@ -688,6 +706,7 @@ export function printDelivery(result: DeliveryBenchResult): string[] {
     row('delay p50 / p95 / p99 / max', g.delayMs ? `${g.delayMs.p50.toFixed(0)} / ${g.delayMs.p95.toFixed(0)} / ${g.delayMs.p99.toFixed(0)} / ${g.delayMs.max.toFixed(0)} ms` : 'n/a', k.delayMs ? `${k.delayMs.p50.toFixed(0)} / ${k.delayMs.p95.toFixed(0)} / ${k.delayMs.p99.toFixed(0)} / ${k.delayMs.max.toFixed(0)} ms` : 'n/a'),
     row('broker cores (steady)', cores(g.cpu.brokerCores), cores(k.cpu.brokerCores)),
     row('gateway cores (steady)', cores(g.cpu.gatewayCores), `${cores(k.cpu.gatewayCores)} (not serving these)`),
+    row('stream processor cores (steady)', cores(g.cpu.processorCores), cores(k.cpu.processorCores)),
     row('bench (clients) cores', cores(g.cpu.benchCores), cores(k.cpu.benchCores)),
     row('machine cores busy', g.cpu.machineCores === null ? 'n/a' : cores(g.cpu.machineCores), k.cpu.machineCores === null ? 'n/a' : cores(k.cpu.machineCores)),
     row('RSS gateway before -> peak', `${Math.round(g.rss.gatewayBeforeMiB)} -> ${Math.round(g.rss.gatewayPeakMiB)} MiB`, `${Math.round(k.rss.gatewayBeforeMiB)} -> ${Math.round(k.rss.gatewayPeakMiB)} MiB`),
@@ -702,7 +721,7 @@ export function printDelivery(result: DeliveryBenchResult): string[] {
   ];
   for (const path of [g, k]) {
     const { topic, verified } = path;
-    lines.push(`  ${path.path.padEnd(26)}produced ${grouped(path.produced.sent)} readings (errors ${path.produced.errors}); ${grouped(topic.records)} fleet records on ${WINDOW_COUNTS_TOPIC} (${grouped(topic.updates)} updates + ${grouped(topic.finals)} finals, ${topic.windows} windows${topic.allFinalsSeen ? ', all closed' : ', NOT all closed'}); delivered ${grouped(path.delivered.messages)}, per subscriber ${path.delivered.perSubscriber.min}/${path.delivered.perSubscriber.median}/${path.delivered.perSubscriber.max} (min/median/max); all complete ${path.delivered.completeAfterProductionSeconds === null ? 'NOT reached' : `${path.delivered.completeAfterProductionSeconds.toFixed(1)} s after production`}`);
+    lines.push(`  ${path.path.padEnd(26)}produced ${grouped(path.produced.sent)} readings (errors ${path.produced.errors}; first send ${(path.produced.startMs / 1000).toFixed(1)} s after the start, first fleet record on the topic ${topic.firstRecordAfterProductionMs === null ? 'never' : `${(topic.firstRecordAfterProductionMs / 1000).toFixed(1)} s`}); ${grouped(topic.records)} fleet records on ${WINDOW_COUNTS_TOPIC} (${grouped(topic.updates)} updates + ${grouped(topic.finals)} finals, ${topic.windows} windows${topic.allFinalsSeen ? ', all closed' : ', NOT all closed'}); delivered ${grouped(path.delivered.messages)}, per subscriber ${path.delivered.perSubscriber.min}/${path.delivered.perSubscriber.median}/${path.delivered.perSubscriber.max} (min/median/max); all complete ${path.delivered.completeAfterProductionSeconds === null ? 'NOT reached' : `${path.delivered.completeAfterProductionSeconds.toFixed(1)} s after production`}`);
     const sound = verified.extra === 0 && verified.outOfOrderOrDuplicate === 0 && verified.subscribersWithEveryLatest === path.subscribers;
     lines.push(`  ${''.padEnd(26)}check ${sound ? 'OK' : 'PROBLEM'}: ${path.path === 'grpc-gateway' ? 'skipped by coalescing' : 'missing'} ${verified.missing}, not on the topic ${verified.extra}, out of order or repeated ${verified.outOfOrderOrDuplicate}${Object.keys(verified.streamErrors).length > 0 ? `; errors ${JSON.stringify(verified.streamErrors)}` : ''}`);
     lines.push(...verified.examples.map((example) => `  ${''.padEnd(26)}${example}`));

@@ -119,6 +119,7 @@ Options:
   --delivery-channels N   client connections the gRPC subscribers share (default 4)
   --delivery-sensors N    sensors in each path's fleet, 2 readings/s each (default 50)
   --delivery-seconds N    how long each path's fleet produces (default 30)
+  --delivery-kafka-first  run the direct Kafka path first (default: the gateway first)
   --latency-rate N        latency benchmark: background readings/s from the producer CLI (default 5000)
   --latency-seconds N     latency benchmark: how long spikes are sent under the load (default 60)
   --latency-spike-every-ms N  latency benchmark: time between two spikes, each a fresh sensor (default 500)
@@ -193,6 +194,7 @@ function parseOptions(argv: string[]) {
       'delivery-channels': { type: 'string', default: '4' },
       'delivery-sensors': { type: 'string', default: '50' },
       'delivery-seconds': { type: 'string', default: '30' },
+      'delivery-kafka-first': { type: 'boolean', default: false },
       'latency-rate': { type: 'string', default: '5000' },
       'latency-seconds': { type: 'string', default: '60' },
       'latency-spike-every-ms': { type: 'string', default: '500' },
@@ -256,6 +258,7 @@ function parseOptions(argv: string[]) {
     deliveryChannels: positiveInt('delivery-channels', values['delivery-channels']),
     deliverySensors: positiveInt('delivery-sensors', values['delivery-sensors']),
     deliverySeconds: positiveInt('delivery-seconds', values['delivery-seconds']),
+    deliveryKafkaFirst: values['delivery-kafka-first'],
     latency: only.includes('latency'),
     latencyRate: positiveInt('latency-rate', values['latency-rate']),
     latencySeconds: positiveInt('latency-seconds', values['latency-seconds']),
@@ -645,10 +648,12 @@ async function main(): Promise<number> {
           channels: options.deliveryChannels,
           sensors: options.deliverySensors,
           seconds: options.deliverySeconds,
+          kafkaFirst: options.deliveryKafkaFirst,
           gatewayAddress: config.GATEWAY_ADDRESS,
           token: config.GATEWAY_TOKEN,
           gatewayPid: config.GATEWAY_PID || gatewayPid(),
           brokerPid: stackPid('kafka', 'Kafka'),
+          processorPid: stackPid('stream-processor', 'The stream processor'),
           brokerPort: Number(broker.slice(broker.lastIndexOf(':') + 1)),
           registryUrl: config.SCHEMA_REGISTRY_URL,
           signal,
