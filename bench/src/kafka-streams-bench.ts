@@ -4,7 +4,7 @@ import type { Admin, Kafka } from 'kafkajs';
 import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import type { Alert, AlertKey, WindowCount, WindowCountKey } from '@iot/contracts';
 import { CatchUp } from '@iot/runtime';
-import { processorTopics, type BenchInput, type InputFill } from './bench-input.ts';
+import { BENCH_COMPACTION_OVERRIDES, processorTopics, type BenchInput, type InputFill } from './bench-input.ts';
 import { createTopicLike } from './kafka-tools.ts';
 import { ensureKafkaStreamsJar, runKafkaStreams, type KafkaStreamsResult } from './kafka-streams.ts';
 import type { Resources } from './support.ts';
@@ -278,8 +278,8 @@ export async function runKafkaStreamsBench(input: BenchInput, options: KafkaStre
   };
   const kafkaStreamsId = `bench-${options.runId}-vs-ks`;
   resources.groups.add(kafkaStreamsId);
-  await createTopicLike(admin, topics.kafkaStreams.windowCounts, 'iot.window-counts-1m', resources);
-  await createTopicLike(admin, topics.kafkaStreams.alerts, 'iot.alerts', resources);
+  await createTopicLike(admin, topics.kafkaStreams.windowCounts, 'iot.window-counts-1m', resources, BENCH_COMPACTION_OVERRIDES);
+  await createTopicLike(admin, topics.kafkaStreams.alerts, 'iot.alerts', resources, BENCH_COMPACTION_OVERRIDES);
   for (const topic of [topics.kafkaStreams.windowCounts, topics.kafkaStreams.alerts]) resources.subjectTopics.add(topic);
 
   const ours = await runOurs(input, options, resources, admin);

@@ -108,14 +108,17 @@ function kafkaTool(className: string, outDir: string): { java: string; args: str
 
 const commandLine = (java: string, args: readonly string[]): string => `${java} ${args.map((arg) => (/[*\s]/.test(arg) ? `'${arg}'` : arg)).join(' ')}`;
 
-/** Creates `topic` with the partitions and configs of the contract topic `contract`, deleted at the end of the run. */
-export async function createTopicLike(admin: Admin, topic: string, contract: string, resources: Resources): Promise<number> {
+/**
+ * Creates `topic` with the partitions and configs of the contract topic `contract` (`overrides`
+ * on top), deleted at the end of the run.
+ */
+export async function createTopicLike(admin: Admin, topic: string, contract: string, resources: Resources, overrides: Readonly<Record<string, string>> = {}): Promise<number> {
   const spec = TOPICS.find((candidate) => candidate.name === contract);
   if (!spec) throw new Error(`contract topic ${contract} not found in TOPICS`);
   resources.topics.add(topic);
   await admin.createTopics({
     waitForLeaders: true,
-    topics: [{ topic, numPartitions: spec.partitions, replicationFactor: 1, configEntries: Object.entries(spec.configs).map(([name, value]) => ({ name, value })) }],
+    topics: [{ topic, numPartitions: spec.partitions, replicationFactor: 1, configEntries: Object.entries({ ...spec.configs, ...overrides }).map(([name, value]) => ({ name, value })) }],
   });
   return spec.partitions;
 }
