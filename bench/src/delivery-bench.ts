@@ -85,6 +85,8 @@ export interface DeliveryPathResult {
   };
   /** ms, a message's arrival (Date.now()) minus its record's Kafka timestamp (set by the processor's producer, before its transaction commits); every message of every subscriber. */
   delayMs: Quantiles | null;
+  /** The same delay at this bench's one reference consumer of the topic (read_committed, no decoding beyond the key): when records became readable; delayMs minus this is the path's own share. */
+  referenceDelayMs: Quantiles | null;
   /** Cores busy over the steady window. */
   cpu: { brokerCores: number; gatewayCores: number; processorCores: number; benchCores: number; machineCores: number | null; seconds: number };
   rss: { gatewayBeforeMiB: number; gatewayPeakMiB: number; brokerPeakMiB: number; benchBeforeMiB: number; benchPeakMiB: number };
@@ -645,6 +647,10 @@ async function runPath(options: DeliveryBenchOptions, resources: Resources, harn
         completeAfterProductionSeconds: completeAt === undefined ? null : (completeAt - produceEnded) / 1000,
       },
       delayMs: quantiles(delays),
+      referenceDelayMs: quantiles(tally.seenAt.flatMap((seen, partition) => [...seen].flatMap(([offset, at]) => {
+        const timestamp = tally.timestampOf[partition]?.get(offset);
+        return timestamp === undefined ? [] : [performance.timeOrigin + at - timestamp];
+      }))),
       cpu: { brokerCores: steadyCpu.broker / steadyCpu.seconds, gatewayCores: steadyCpu.gateway / steadyCpu.seconds, processorCores: steadyCpu.processor / steadyCpu.seconds, benchCores: steadyCpu.bench / steadyCpu.seconds, machineCores: steadyCpu.machineCores, seconds: steadyCpu.seconds },
       rss: { gatewayBeforeMiB: MiB(gatewayBefore), gatewayPeakMiB: MiB(sampler.gatewayPeak), brokerPeakMiB: MiB(sampler.brokerPeak), benchBeforeMiB: MiB(benchBefore), benchPeakMiB: MiB(sampler.benchPeak) },
       brokerConnections: { before: connectionsBefore, attached: connectionsAttached, peak: sampler.connectionsPeak, after: connectionsAfter },
@@ -704,6 +710,7 @@ export function printDelivery(result: DeliveryBenchResult): string[] {
     row('fleet records on the topic/s', g.delivered.steadyTopicRecordsPerSecond.toFixed(1), k.delivered.steadyTopicRecordsPerSecond.toFixed(1)),
     row('delivered msgs/s (x N to deliver)', `${grouped(g.delivered.steadyMessagesPerSecond)} (${grouped(g.delivered.steadyTopicRecordsPerSecond * g.subscribers)})`, `${grouped(k.delivered.steadyMessagesPerSecond)} (${grouped(k.delivered.steadyTopicRecordsPerSecond * k.subscribers)}); read ${grouped(k.delivered.steadyRecordsReadPerSecond ?? 0)} records/s of all sensors`),
     row('delay p50 / p95 / p99 / max', g.delayMs ? `${g.delayMs.p50.toFixed(0)} / ${g.delayMs.p95.toFixed(0)} / ${g.delayMs.p99.toFixed(0)} / ${g.delayMs.max.toFixed(0)} ms` : 'n/a', k.delayMs ? `${k.delayMs.p50.toFixed(0)} / ${k.delayMs.p95.toFixed(0)} / ${k.delayMs.p99.toFixed(0)} / ${k.delayMs.max.toFixed(0)} ms` : 'n/a'),
+    row('  reference consumer p50/p99/max', g.referenceDelayMs ? `${g.referenceDelayMs.p50.toFixed(0)} / ${g.referenceDelayMs.p99.toFixed(0)} / ${g.referenceDelayMs.max.toFixed(0)} ms` : 'n/a', k.referenceDelayMs ? `${k.referenceDelayMs.p50.toFixed(0)} / ${k.referenceDelayMs.p99.toFixed(0)} / ${k.referenceDelayMs.max.toFixed(0)} ms` : 'n/a'),
     row('broker cores (steady)', cores(g.cpu.brokerCores), cores(k.cpu.brokerCores)),
     row('gateway cores (steady)', cores(g.cpu.gatewayCores), `${cores(k.cpu.gatewayCores)} (not serving these)`),
     row('stream processor cores (steady)', cores(g.cpu.processorCores), cores(k.cpu.processorCores)),
