@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { WINDOW_COUNTS_TOPIC } from '@iot/contracts';
@@ -11,8 +12,9 @@ import { loadStackConfig, status as stackStatus } from '@iot/stack';
 import { prepareInput, type BenchInput } from './bench-input.ts';
 import { CeilingBench, printCeiling, type CeilingResult } from './ceiling-bench.ts';
 import { printDashboard, runDashboardBench, type DashboardResult } from './dashboard-bench.ts';
-import { printDelivery, runDeliveryBench, type DeliveryBenchResult } from './delivery-bench.ts';
 import { printLatency, runLatencyBench, type LatencyBenchResult } from './latency-bench.ts';
+import { printDelivery, runDeliveryBench, type DeliveryBenchResult } from './delivery-bench.ts';
+import { writeBenchmarkDocs, type ReportInput } from './report.ts';
 import { runKafkaStreamsBench, type KafkaStreamsBenchResult } from './kafka-streams-bench.ts';
 import { runGatewayBench, type FanOutResult, type GatewayResult, type Quantiles } from './gateway-bench.ts';
 import { PERF_DEFAULT_PROPS, runProducerBench, type ProducerResult } from './producer-bench.ts';
@@ -22,8 +24,9 @@ import { grouped, mib, ms, Resources, StackDownError, checkStack, round } from '
 import { runThroughput, type ThroughputResult } from './throughput.ts';
 
 const BENCHES = ['throughput', 'ceiling', 'scaling', 'restore', 'producer', 'gateway', 'kafka-streams', 'dashboard', 'latency', 'delivery'] as const;
-/** `npm run bench` without --only: the issue's set (latency: bench/src/latency-bench.ts, being written). */
-const DEFAULT_SUITE: readonly (typeof BENCHES)[number][] = ['throughput', 'ceiling', 'kafka-streams', 'scaling'];
+/** `npm run bench` without --only: the set docs/benchmarks.md reports. */
+const DEFAULT_SUITE: readonly (typeof BENCHES)[number][] = ['throughput', 'ceiling', 'kafka-streams', 'scaling', 'latency', 'delivery'];
+const DOCS_DIR = fileURLToPath(new URL('../../docs', import.meta.url));
 /** --readings without --only (the issue's size), and with --only. */
 const SUITE_READINGS = 2_000_000;
 const ONLY_READINGS = 300_000;
@@ -31,7 +34,7 @@ const DEFAULT_PRODUCER_RATES = '10000,20000,25000,30000,35000,40000,50000';
 
 const HELP = `Usage: npm run bench [-- options]
 
-Benchmarks against the running local stack (start it with \`npm run stack -- up\`). Without
+Benchmarks against the running local stack (start it with \`npm run stack -- up --apps\`). Without
 --only it runs the default suite: ${DEFAULT_SUITE.join(', ')} on ${SUITE_READINGS.toLocaleString('en-US')} readings
 (about 20 min on 2 cores). Throughput, ceiling, kafka-streams and scaling read ONE pre-filled
 6-partition input topic (filled once per run, deterministic: seeded values, RANGE faults on
@@ -64,18 +67,18 @@ output topics.
      sensors send a reading per second each through the gateway's IngestReadings (so through
      the running pipeline): the page main thread's task durations (p95, against 50 ms) and long
      tasks, and the time from a spike's send to its row turning ALERTING (against 5 s).
-  7. delivery (only with --only delivery): the same live traffic (a bench fleet through the
-     running pipeline) followed by N subscribers, first through the gateway (StreamWindowCounts
-     calls over a few connections), then by N kafkajs consumers reading iot.window-counts-1m
-     directly, each in its own group: attach time, delivered/s, delay from the record's Kafka
-     timestamp, CPU of the broker, the gateway and this process, TCP connections to the broker,
-     one subscriber's resume, every subscriber checked against the topic.
-  latency (only with --only latency): against the whole running stack, the producer CLI sends
+  7. latency (in the suite): against the whole running stack, the producer CLI sends
      --latency-rate readings/s (normal values, sensor ids lat<run id>-load-*) while, every
      --latency-spike-every-ms, a fresh sensor gets 3 readings above its RANGE band: the time from
      the crossing reading's produce timestamp (and its ack) to its OPEN alert at a gRPC
      StreamAlerts subscriber and at the dashboard's SSE /api/alerts/stream, both attached first;
      the load's achieved rate, the processor group's lag, the machine's CPU.
+  8. delivery (in the suite): the same live traffic (a bench fleet through the
+     running pipeline) followed by N subscribers, first through the gateway (StreamWindowCounts
+     calls over a few connections), then by N kafkajs consumers reading iot.window-counts-1m
+     directly, each in its own group: attach time, delivered/s, delay from the record's Kafka
+     timestamp, CPU of the broker, the gateway and this process, TCP connections to the broker,
+     one subscriber's resume, every subscriber checked against the topic.
 Every topic, consumer group and schema subject it creates is unique to the run and deleted at
 the end. Results are printed and written as JSON under ${join(tmpdir(), 'iot-bench')}.
 
@@ -115,14 +118,17 @@ Options:
   --dashboard-sensors N   sensors live during the dashboard benchmark (default 200)
   --dashboard-seconds N   how long the page is measured (default 60)
   --dashboard-spike-every-ms N  time between two spikes, each on the next sensor (default 5000)
+  --latency-rate N        latency benchmark: background readings/s from the producer CLI (default 5000)
+  --latency-seconds N     latency benchmark: how long spikes are sent under the load (default 60)
+  --latency-spike-every-ms N  latency benchmark: time between two spikes, each a fresh sensor (default 500)
   --delivery-subscribers N  subscribers on each path of the delivery benchmark (default 100)
   --delivery-channels N   client connections the gRPC subscribers share (default 4)
   --delivery-sensors N    sensors in each path's fleet, 2 readings/s each (default 50)
   --delivery-seconds N    how long each path's fleet produces (default 30)
   --delivery-kafka-first  run the direct Kafka path first (default: the gateway first)
-  --latency-rate N        latency benchmark: background readings/s from the producer CLI (default 5000)
-  --latency-seconds N     latency benchmark: how long spikes are sent under the load (default 60)
-  --latency-spike-every-ms N  latency benchmark: time between two spikes, each a fresh sensor (default 500)
+  --report                with --only: also write docs/benchmarks.md, .json and .png (the
+                          default suite always does, when every check passed)
+  --report-from FILE      only rewrite docs/benchmarks.* from a results JSON of an earlier run
   -h, --help              this help
 
 Connection settings come from env vars: KAFKA_BROKERS (127.0.0.1:9092),
@@ -190,14 +196,16 @@ function parseOptions(argv: string[]) {
       'dashboard-sensors': { type: 'string', default: '200' },
       'dashboard-seconds': { type: 'string', default: '60' },
       'dashboard-spike-every-ms': { type: 'string', default: '5000' },
+      'latency-rate': { type: 'string', default: '5000' },
+      'latency-seconds': { type: 'string', default: '60' },
+      'latency-spike-every-ms': { type: 'string', default: '500' },
       'delivery-subscribers': { type: 'string', default: '100' },
       'delivery-channels': { type: 'string', default: '4' },
       'delivery-sensors': { type: 'string', default: '50' },
       'delivery-seconds': { type: 'string', default: '30' },
       'delivery-kafka-first': { type: 'boolean', default: false },
-      'latency-rate': { type: 'string', default: '5000' },
-      'latency-seconds': { type: 'string', default: '60' },
-      'latency-spike-every-ms': { type: 'string', default: '500' },
+      report: { type: 'boolean', default: false },
+      'report-from': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -253,16 +261,19 @@ function parseOptions(argv: string[]) {
     dashboardSeconds: positiveInt('dashboard-seconds', values['dashboard-seconds']),
     dashboardSpikeEveryMs: positiveInt('dashboard-spike-every-ms', values['dashboard-spike-every-ms']),
     dashboard: only.includes('dashboard'),
+    latency: only.includes('latency'),
+    latencyRate: positiveInt('latency-rate', values['latency-rate']),
+    latencySeconds: positiveInt('latency-seconds', values['latency-seconds']),
+    latencySpikeEveryMs: positiveInt('latency-spike-every-ms', values['latency-spike-every-ms']),
     delivery: only.includes('delivery'),
     deliverySubscribers: positiveInt('delivery-subscribers', values['delivery-subscribers']),
     deliveryChannels: positiveInt('delivery-channels', values['delivery-channels']),
     deliverySensors: positiveInt('delivery-sensors', values['delivery-sensors']),
     deliverySeconds: positiveInt('delivery-seconds', values['delivery-seconds']),
     deliveryKafkaFirst: values['delivery-kafka-first'],
-    latency: only.includes('latency'),
-    latencyRate: positiveInt('latency-rate', values['latency-rate']),
-    latencySeconds: positiveInt('latency-seconds', values['latency-seconds']),
-    latencySpikeEveryMs: positiveInt('latency-spike-every-ms', values['latency-spike-every-ms']),
+    /** Write docs/benchmarks.{md,json,png}: always for the default suite, with --only when asked. */
+    report: values.only === undefined || values.report,
+    reportFrom: values['report-from'],
   };
 }
 
@@ -468,6 +479,12 @@ async function main(): Promise<number> {
     console.log(HELP);
     return 0;
   }
+  if (options.reportFrom !== undefined) {
+    const saved = JSON.parse(readFileSync(options.reportFrom, 'utf8')) as ReportInput;
+    const files = await writeBenchmarkDocs({ ...saved, command: saved.command ?? 'npm run bench' }, saved, DOCS_DIR);
+    console.log(`wrote ${files.join(', ')} from ${options.reportFrom}`);
+    return 0;
+  }
   await checkStack(config.KAFKA_BROKERS, config.SCHEMA_REGISTRY_URL);
 
   const signal = abortOnInterrupt();
@@ -483,9 +500,10 @@ async function main(): Promise<number> {
   const admin = kafka.admin();
   await admin.connect();
   const resources = new Resources();
-  const results: { runId: string; startedAt: string; machine: typeof env; options: typeof options; input?: BenchInput['fill']; throughput?: ThroughputResult; ceiling?: CeilingResult; scaling?: ScalingResult; restore?: RestoreResult; producer?: ProducerResult; gateway?: GatewayResult; kafkaStreams?: KafkaStreamsBenchResult; dashboard?: DashboardResult; latency?: LatencyBenchResult; delivery?: DeliveryBenchResult; cleanupProblems?: string[] } = {
+  const results: { runId: string; startedAt: string; command: string; machine: typeof env; options: typeof options; input?: BenchInput['fill']; throughput?: ThroughputResult; ceiling?: CeilingResult; scaling?: ScalingResult; restore?: RestoreResult; producer?: ProducerResult; gateway?: GatewayResult; kafkaStreams?: KafkaStreamsBenchResult; dashboard?: DashboardResult; latency?: LatencyBenchResult; delivery?: DeliveryBenchResult; cleanupProblems?: string[] } = {
     runId,
     startedAt: new Date().toISOString(),
+    command: ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' '),
     machine: env,
     options,
   };
@@ -707,13 +725,17 @@ async function main(): Promise<number> {
     results.kafkaStreams ? results.kafkaStreams.ours.processed === results.kafkaStreams.readings && results.kafkaStreams.ours.consumed === results.kafkaStreams.readings : true,
     results.kafkaStreams ? results.kafkaStreams.kafkaStreams.caughtUp.readingsProcessed === results.kafkaStreams.readings : true,
     ...Object.values(results.dashboard?.checks ?? {}),
+    ...Object.values(results.latency?.checks ?? {}),
     results.delivery?.verified.grpcSound ?? true,
     results.delivery?.verified.kafkaExact ?? true,
-    ...Object.values(results.latency?.checks ?? {}),
   ];
   if (checks.includes(false)) {
-    console.error('bench: a correctness check failed (see above)');
+    console.error(`bench: a correctness check failed (see above)${options.report ? `; ${DOCS_DIR} left as it was` : ''}`);
     return 1;
+  }
+  if (options.report) {
+    const files = await writeBenchmarkDocs(results, results, DOCS_DIR);
+    console.log(`report: ${files.join(', ')}`);
   }
   return 0;
 }
