@@ -82,7 +82,7 @@ function stalledStream<M extends 'StreamWindowCounts' | 'StreamReadings'>(method
 }
 
 async function gatewayMetric(name: string, labels = ''): Promise<number> {
-  const text = await (await fetch('http://127.0.0.1:9466/metrics')).text();
+  const text = await (await fetch(`http://127.0.0.1:${stack.GATEWAY_METRICS_PORT}/metrics`)).text();
   const line = text.split('\n').find((candidate) => candidate.startsWith(`${name}{${labels}`) || (labels === '' && candidate.startsWith(`${name} `)));
   assert.ok(line, `metric ${name}{${labels}} is exported`);
   return Number(line.slice(line.lastIndexOf(' ') + 1));

@@ -10,7 +10,9 @@ import pg from 'pg';
 import { Kafka, logLevel } from 'kafkajs';
 import * as grpc from '@grpc/grpc-js';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import type { TallyFile } from '@iot/contracts';
+import assert from 'node:assert/strict';
+import { AVRO_SCHEMAS, SENSOR_READINGS_TOPIC, WINDOW_COUNTS_TOPIC, type SensorReading, type TallyEntry, type TallyFile, type WindowCount, type WindowCountKey } from '@iot/contracts';
+import { registerSchema } from '@iot/runtime';
 import { LOCAL_GATEWAY_TOKEN, loadPipelineProto, type IngestReadingsResponse__Output, type SensorReadingMessage } from '@iot/contracts/grpc';
 import { loadStackConfig, serviceEnv } from '@iot/stack';
 
@@ -62,17 +64,39 @@ export async function produceReadings(options: {
   outOfOrderRatio?: number;
   /** --late-ratio: fraction stamped 5 minutes in the past (late), from 3 s into the run on. */
   lateRatio?: number;
-}): Promise<TallyFile> {
-  const ratios = [
+  /** --malformed-ratio: fraction replaced by malformed records (header sim.malformed=<kind>), counted in `malformed`. */
+  malformedRatio?: number;
+  /** --scenario: a fault scenario file (sensor faults that raise alerts). */
+  scenario?: string;
+  /** Ends the run early, as Ctrl-C would (the tally is still written); `durationS` is then an upper bound. */
+  stop?: AbortSignal;
+}): Promise<SimulatorTally> {
+  const flags = [
     ...(options.outOfOrderRatio === undefined ? [] : ['--out-of-order-ratio', String(options.outOfOrderRatio)]),
     ...(options.lateRatio === undefined ? [] : ['--late-ratio', String(options.lateRatio)]),
+    ...(options.malformedRatio === undefined ? [] : ['--malformed-ratio', String(options.malformedRatio)]),
+    ...(options.scenario === undefined ? [] : ['--scenario', options.scenario]),
   ];
-  await run(
+  const running = run(
     process.execPath,
-    ['--import', 'tsx', 'src/cli.ts', 'run', '--prefix', options.prefix, '--rate', String(options.rate), '--duration', `${options.durationS}s`, ...ratios, '--tally', options.tallyFile, '--quiet'],
+    ['--import', 'tsx', 'src/cli.ts', 'run', '--prefix', options.prefix, '--rate', String(options.rate), '--duration', `${options.durationS}s`, ...flags, '--tally', options.tallyFile, '--quiet'],
     { cwd: join(REPO_ROOT, 'producers'), env: { ...process.env, ...serviceEnv(stack) }, timeout: (options.durationS + 60) * 1000 },
   );
-  return JSON.parse(readFileSync(options.tallyFile, 'utf8')) as TallyFile;
+  // SIGTERM: the simulator stops sending, waits for what is in flight and writes its tally.
+  const stop = () => running.child.kill('SIGTERM');
+  options.stop?.addEventListener('abort', stop, { once: true });
+  try {
+    await running;
+  } finally {
+    options.stop?.removeEventListener('abort', stop);
+  }
+  return JSON.parse(readFileSync(options.tallyFile, 'utf8')) as SimulatorTally;
+}
+
+/** The simulator's tally file: TallyFile plus what its transport faults added (producers/src/tally.ts). */
+export interface SimulatorTally extends TallyFile {
+  duplicates: { count: number; bySensor: Record<string, number> };
+  malformed: { count: number; byKind: Record<string, number> };
 }
 
 export const kafka = new Kafka({ clientId: 'e2e', brokers: [stack.kafkaBootstrap], logLevel: logLevel.NOTHING });
@@ -94,9 +118,33 @@ export interface TopicRecord<K, V> {
  */
 export async function collectFromTopic<K, V>(
   topic: string,
-  options: { select: (key: K, value: V | null) => boolean; done: (records: Array<TopicRecord<K, V>>) => boolean; timeoutMs: number; raw?: boolean; sinceMs?: number },
+  options: {
+    select: (key: K, value: V | null) => boolean;
+    done: (records: Array<TopicRecord<K, V>>) => boolean;
+    timeoutMs: number;
+    raw?: boolean;
+    sinceMs?: number;
+    /**
+     * Also read up to the end offsets the topic had when the call began (`done` must hold too).
+     * `transactional`: only transactional producers write the topic, so each partition ends with a
+     * commit marker, which a consumer never sees (it reads up to the offset before it).
+     */
+    untilEnd?: { transactional: boolean };
+  },
 ): Promise<Array<TopicRecord<K, V>>> {
   const groupId = uniquePrefix('e2e-reader');
+  const ends = new Map<number, number>();
+  const reached = new Map<number, number>(); // partition → next offset after the last record read
+  if (options.untilEnd) {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      for (const { partition, high } of await admin.fetchTopicOffsets(topic)) ends.set(partition, Number(high) - (options.untilEnd.transactional && Number(high) > 0 ? 1 : 0));
+    } finally {
+      await admin.disconnect();
+    }
+  }
+  const atEnd = () => [...ends].every(([partition, end]) => (reached.get(partition) ?? 0) >= end);
   if (options.sinceMs !== undefined) {
     const admin = kafka.admin();
     await admin.connect();
@@ -129,6 +177,7 @@ export async function collectFromTopic<K, V>(
         const position = `${partition}:${message.offset}`;
         if (seen.has(position)) return;
         seen.add(position);
+        reached.set(partition, Math.max(reached.get(partition) ?? 0, Number(message.offset) + 1));
         const key = (await decode(message.key)) as K;
         const value = (await decode(message.value)) as V | null;
         if (key === undefined || value === undefined || !options.select(key, value)) return;
@@ -136,7 +185,7 @@ export async function collectFromTopic<K, V>(
         records.push({ key, value, headers, partition, offset: message.offset });
       },
     });
-    await waitFor(`records on ${topic}`, async () => (options.done(records) ? true : undefined), options.timeoutMs, 250);
+    await waitFor(`records on ${topic}${options.untilEnd ? ` up to ${[...ends].map(([p, o]) => `${p}:${o}`).join(' ')}` : ''}`, async () => (atEnd() && options.done(records) ? true : undefined), options.timeoutMs, 250);
     return records;
   } finally {
     await consumer.disconnect();
@@ -165,4 +214,113 @@ export function ingestReadings(readings: ReadonlyArray<SensorReadingMessage | un
     for (const reading of readings) call.write(reading ? { reading } : {});
     call.end();
   }).finally(() => client.close());
+}
+
+/** Windows as the topic or the table holds them, to compare with a tally. */
+export interface CountedWindow {
+  sensorId: string;
+  windowStart: number;
+  count: number;
+  sum: number;
+}
+
+/** Fails unless `actual` has exactly the tally's windows, each with its count and sum. */
+export function assertMatchesTally(actual: CountedWindow[], tally: TallyEntry[], where: string): void {
+  const byKey = new Map(actual.map((window) => [`${window.sensorId}@${window.windowStart}`, window]));
+  assert.equal(actual.length, tally.length, `${where}: as many windows as the tally`);
+  for (const expected of tally) {
+    const window = byKey.get(`${expected.sensorId}@${expected.windowStart}`);
+    assert.ok(window, `${where}: missing ${expected.sensorId} at ${new Date(expected.windowStart).toISOString()}`);
+    assert.equal(window.count, expected.count, `${where}: ${expected.sensorId} at ${new Date(expected.windowStart).toISOString()}: nothing lost, nothing counted twice`);
+    assert.ok(Math.abs(window.sum - expected.sum) < 1e-6, `${where}: sum of ${expected.sensorId}`);
+  }
+}
+
+/**
+ * The end state of a run's windows, checked against its tally: in Postgres (`window_counts_1m`,
+ * finals only) every sensor-minute with the tally's count and sum, and on the compacted topic
+ * per key exactly one final record, the last for its key, equal to the tally too.
+ */
+export async function assertFinalWindowsMatchTally(prefix: string, tally: TallyEntry[], diagnostics: string, timeoutMs = 180_000): Promise<void> {
+  // Postgres keeps only finals (the sink filters updates out).
+  const rows = await waitFor(
+    `final rows for all ${tally.length} sensor-minutes of ${prefix}*`,
+    async () => {
+      const found = await query<{ sensor_id: string; window_start: Date; count: string; sum: number; final: boolean }>(
+        'SELECT sensor_id, window_start, count, sum, final FROM window_counts_1m WHERE sensor_id LIKE $1',
+        [`${prefix}%`],
+      );
+      return found.length >= tally.length && found.every((row) => row.final) ? found : undefined;
+    },
+    timeoutMs,
+    2000,
+  );
+  assertMatchesTally(rows.map((row) => ({ sensorId: row.sensor_id, windowStart: row.window_start.getTime(), count: Number(row.count), sum: row.sum })), tally, `Postgres (${diagnostics})`);
+
+  // The compacted topic: per key, exactly one final, and it is the last record.
+  const records = await collectFromTopic<WindowCountKey, WindowCount>(WINDOW_COUNTS_TOPIC, {
+    select: (key) => key.sensorId.startsWith(prefix),
+    done: (found) => new Set(found.filter((r) => r.value?.final).map((r) => `${r.key.sensorId}@${r.key.windowStart}`)).size >= tally.length,
+    timeoutMs: 60_000,
+  });
+  const byKey = new Map<string, typeof records>();
+  for (const record of records) {
+    const key = `${record.key.sensorId}@${record.key.windowStart}`;
+    byKey.set(key, [...(byKey.get(key) ?? []), record]);
+  }
+  const finals = [];
+  for (const [key, list] of byKey) {
+    const finalsForKey = list.filter((record) => record.value?.final);
+    assert.equal(finalsForKey.length, 1, `${key}: exactly one final record (${diagnostics})`);
+    assert.equal(list.at(-1), finalsForKey[0], `${key}: the final is the last record for its key`);
+    finals.push(finalsForKey[0]!.value!);
+  }
+  assertMatchesTally(finals, tally, `final records on ${WINDOW_COUNTS_TOPIC} (${diagnostics})`);
+}
+
+/** One record the processor must dead-letter: `kind` and `reason` are what the DLQ must say. */
+export interface BadInput {
+  kind: string;
+  reason: RegExp;
+  key: Buffer | null;
+  value: Buffer | null;
+}
+
+/**
+ * Every kind of bad input the processor's reading decoder rejects (stream-processor/src/
+ * reading-decoder.ts), for sensor ids under `prefix`: no framing, a wrong magic byte, an unknown
+ * schema id, bytes that do not decode, no key, no value, a key that differs from sensorId, NaN and
+ * infinite values, timestamps out of range, an empty field. `good(i)` is a valid reading's record.
+ */
+export async function badInputCatalog(prefix: string, now = Date.now()): Promise<{ bad: BadInput[]; good: (sensorId: string, value: number) => Promise<{ key: Buffer; value: Buffer }> }> {
+  const keyId = await registerSchema(stack.registryCcompatUrl, SENSOR_READINGS_TOPIC, 'key', AVRO_SCHEMAS.sensorIdKey);
+  const valueId = await registerSchema(stack.registryCcompatUrl, SENSOR_READINGS_TOPIC, 'value', AVRO_SCHEMAS.sensorReading);
+  const reading = (sensorId: string, patch: Partial<SensorReading> = {}): SensorReading => ({
+    sensorId, sensorType: 'temperature', siteId: `${prefix}site`, timestamp: now, value: 21.5, unit: '°C', ...patch,
+  });
+  const encoded = async (r: SensorReading) => ({ key: await registry.encode(keyId, r.sensorId), value: await registry.encode(valueId, r) });
+  const frame = (schemaId: number, payload: Buffer, magic = 0) => {
+    const header = Buffer.alloc(5);
+    header.writeUInt8(magic, 0);
+    header.writeInt32BE(schemaId, 1);
+    return Buffer.concat([header, payload]);
+  };
+  const validKey = await registry.encode(keyId, `${prefix}bad`);
+  const validValue = (await encoded(reading(`${prefix}bad`))).value;
+  const bad: BadInput[] = [
+    { kind: 'undecodable', reason: /too short for a schema registry frame/, key: validKey, value: Buffer.from('{') },
+    { kind: 'bad-magic-byte', reason: /starts with byte 0x7b, not the schema registry magic byte/, key: validKey, value: Buffer.from('{"sensorId":"not avro"}') },
+    { kind: 'bad-magic-byte', reason: /byte 0x01/, key: validKey, value: frame(valueId, validValue.subarray(5), 1) },
+    { kind: 'unknown-schema', reason: /value schema id 987654321 is not in the schema registry/, key: validKey, value: frame(987_654_321, validValue.subarray(5)) },
+    { kind: 'undecodable', reason: /value does not decode/, key: validKey, value: frame(valueId, Buffer.from([0x02])) },
+    { kind: 'missing-key', reason: /no key/, key: null, value: validValue },
+    { kind: 'missing-value', reason: /tombstone/, key: validKey, value: null },
+    { kind: 'key-mismatch', reason: /differs from sensorId/, key: await registry.encode(keyId, `${prefix}other`), value: validValue },
+    { kind: 'invalid-value', reason: /value is not a finite number \(NaN\)/, ...(await encoded(reading(`${prefix}bad`, { value: Number.NaN }))) },
+    { kind: 'invalid-value', reason: /value is not a finite number \(Infinity\)/, ...(await encoded(reading(`${prefix}bad`, { value: Number.POSITIVE_INFINITY }))) },
+    { kind: 'invalid-timestamp', reason: /more than a day in the future/, ...(await encoded(reading(`${prefix}bad`, { timestamp: now + 3 * 86_400_000 }))) },
+    { kind: 'invalid-timestamp', reason: /before 2000-01-01/, ...(await encoded(reading(`${prefix}bad`, { timestamp: Date.UTC(1999, 5, 1) }))) },
+    { kind: 'invalid-field', reason: /sensorType is empty/, ...(await encoded(reading(`${prefix}bad`, { sensorType: ' ' }))) },
+  ];
+  return { bad, good: (sensorId, value) => encoded(reading(sensorId, { value })) };
 }
