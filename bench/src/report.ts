@@ -102,7 +102,7 @@ function ceilingSection(result: CeilingResult): string {
       ['our processor (exactly-once)', `**${grouped(m.oursReadingsPerSecond)}**`, m.oursMbPerSecond.toFixed(2), result.oursReadingsPerSecond.map(grouped).join(', ')],
     ]),
     '',
-    `**Our processor runs at ${round(result.oursOverConsumer, 3)} of the raw read rate** (per round ${result.roundRatios.map((ratio) => round(ratio, 3)).join(', ')}; ${round(result.oursOverConsumerFetch, 3)} of the fetch-only rate) and ${round(result.oursOverProducer, 2)} of the raw write rate. Checks: ${check('ConsumerPerformance read every record', result.verified.consumerReadAll)}; ${check('ProducerPerformance sent every record', result.verified.producerSentAll)}.`,
+    `**Our processor runs at ${round(result.oursOverConsumer, 3)} of the raw read rate** (per round ${result.roundRatios.map((ratio) => round(ratio, 3)).join(', ')}; ${round(result.oursOverConsumerFetch, 3)} of the fetch-only rate) and ${result.oursOverProducer.toFixed(2)} of the raw write rate. Checks: ${check('ConsumerPerformance read every record', result.verified.consumerReadAll)}; ${check('ProducerPerformance sent every record', result.verified.producerSentAll)}.`,
   ].join('\n');
 }
 
@@ -144,7 +144,7 @@ function kafkaStreamsSection(result: KafkaStreamsBenchResult): string {
       ['CPU, memory', `${ours.cpu.processCores.toFixed(2)} cores; RSS peak ${Math.round(ours.rssPeakMiB)} MiB`, `${ks.cores.toFixed(2)} cores; RSS peak ${ks.rssPeakMiB === null ? 'n/a' : Math.round(ks.rssPeakMiB)} MiB`],
     ]),
     '',
-    `**Ratio ours / Kafka Streams: ${round(result.ratio, 2)}.** Outputs compared record by record: ${grouped(agreement.windows.matching)} of ${grouped(agreement.windows.ours)} final windows identical (${ok(windowsAgree)}), ${grouped(agreement.alerts.matching)} of ${grouped(agreement.alerts.ours)} RANGE alert occurrences identical in opening and clearing (${ok(alertsAgree)}).`,
+    `**Ratio ours / Kafka Streams: ${result.ratio.toFixed(2)}.** Outputs compared record by record: ${grouped(agreement.windows.matching)} of ${grouped(agreement.windows.ours)} final windows identical (${ok(windowsAgree)}), ${grouped(agreement.alerts.matching)} of ${grouped(agreement.alerts.ours)} RANGE alert occurrences identical in opening and clearing (${ok(alertsAgree)}).`,
   ].join('\n');
 }
 
@@ -220,7 +220,7 @@ function chartPanels(input: ReportInput): Panel[] {
   for (const step of scaling?.steps ?? []) rates.push({ label: `ours, ${step.instances} instance${step.instances === 1 ? '' : 's'}`, value: step.readingsPerSecond, kind: 'ours', note: `${step.speedup.toFixed(2)}×` });
   if (kafkaStreams) {
     rates.push({ label: 'ours, before Kafka Streams', value: kafkaStreams.ours.readingsPerSecond, kind: 'ours' });
-    rates.push({ label: 'Kafka Streams 3.9.1', value: kafkaStreams.kafkaStreams.caughtUp.readingsPerSecond, kind: 'baseline', note: `ours / KS = ${round(kafkaStreams.ratio, 2)}` });
+    rates.push({ label: 'Kafka Streams 3.9.1', value: kafkaStreams.kafkaStreams.caughtUp.readingsPerSecond, kind: 'baseline', note: `ours / KS = ${kafkaStreams.ratio.toFixed(2)}` });
   }
   const panels: Panel[] = [];
   if (rates.length > 0) panels.push({ title: 'Records per second on the same input (exactly-once for ours and Kafka Streams)', unit: '/s', bars: rates });
@@ -240,7 +240,7 @@ function summarySection(input: ReportInput): string | null {
   const { throughput, ceiling, kafkaStreams, scaling, latency, delivery, dashboard } = input;
   if (throughput) rows.push([`Our stream processor, exactly-once, ${grouped(throughput.readings)} readings`, `**${grouped(throughput.median.readingsPerSecond)} readings/s** (median of ${throughput.runs.length})`]);
   if (ceiling) rows.push(['… as a fraction of the broker\'s raw read rate', `**${round(ceiling.oursOverConsumer, 3)}** (ConsumerPerformance ${grouped(ceiling.median.consumerRecordsPerSecond)} records/s; ProducerPerformance writes ${grouped(ceiling.median.producerRecordsPerSecond)}/s)`]);
-  if (kafkaStreams) rows.push(['Ours / Kafka Streams 3.9.1, same input, same run', `**${round(kafkaStreams.ratio, 2)}** (${grouped(kafkaStreams.ours.readingsPerSecond)} vs ${grouped(kafkaStreams.kafkaStreams.caughtUp.readingsPerSecond)} readings/s); outputs ${kafkaStreams.agreement.agree ? 'identical' : '**differ**'}`]);
+  if (kafkaStreams) rows.push(['Ours / Kafka Streams 3.9.1, same input, same run', `**${kafkaStreams.ratio.toFixed(2)}** (${grouped(kafkaStreams.ours.readingsPerSecond)} vs ${grouped(kafkaStreams.kafkaStreams.caughtUp.readingsPerSecond)} readings/s); outputs ${kafkaStreams.agreement.agree ? 'identical' : '**differ**'}`]);
   if (scaling) rows.push([`Scaling, ${scaling.steps.map((step) => step.instances).join(' / ')} instances on ${scaling.machineCpus} cores`, scaling.steps.map((step) => `${step.speedup.toFixed(2)}×`).join(' / ')]);
   if (latency) {
     rows.push([`Spike → alert at a gRPC \`StreamAlerts\` subscriber, ${grouped(latency.load.requestedRate)} readings/s`, fourQuantiles(latency.grpc.fromProduceMs)]);
