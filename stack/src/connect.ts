@@ -65,8 +65,8 @@ export function connectErrorMessage(body: unknown): string {
  * One REST call for the operator commands: answers with the body when the status is one of
  * `expected`; otherwise a StackError naming the request, the HTTP status and Connect's message.
  * Connect not reachable (or not answering in 30 s) is reported with its URL, `npm run stack --
- * status` and its log file. A 409 (a rebalance or a concurrent config change) is retried for up
- * to 15 s, as Connect asks.
+ * status` and its log file. A 409 (a rebalance or a concurrent config change), or a 500 that says a
+ * rebalance is expected, is retried for up to 15 s, as Connect asks.
  */
 export async function connectRequest<T>(
   config: StackConfig,
@@ -93,7 +93,9 @@ export async function connectRequest<T>(
       );
     }
     if (expected.includes(result.status)) return result;
-    if (result.status === 409 && Date.now() < deadline) {
+    // 409, or a 500 saying so: a rebalance (a worker that has just started answers with the latter).
+    const rebalancing = result.status === 409 || (result.status === 500 && /rebalance is expected/.test(connectErrorMessage(result.body)));
+    if (rebalancing && Date.now() < deadline) {
       await sleep(1000);
       continue;
     }
