@@ -76,13 +76,21 @@ export function observe(state: LifecycleState, signal: Signal, at: number, senso
   state.breachStreak += 1;
   const alert = state.alert;
   if (isActive(alert)) {
-    alert.lastSeenAt = Math.max(alert.lastSeenAt, at);
+    let changed = false;
+    if (at > alert.lastSeenAt) {
+      alert.lastSeenAt = at;
+      changed = true;
+    }
     if (signal.excess > state.peakExcess) {
       state.peakExcess = signal.excess;
       alert.peakValue = signal.value;
       // An alert may escalate, never de-escalate while open.
       if (signal.severity === 'CRITICAL') alert.severity = 'CRITICAL';
+      changed = true;
     }
+    // A breach that changes nothing (a repeated or older reading, no new peak) emits nothing:
+    // a refresh identical to the last record would only look like a duplicate downstream.
+    if (!changed) return undefined;
     state.unemitted = true;
     return at - state.lastEmittedAt >= rules.refreshIntervalMs ? emitted(state, at) : undefined;
   }
