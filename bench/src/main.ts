@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -480,9 +480,17 @@ async function main(): Promise<number> {
     return 0;
   }
   if (options.reportFrom !== undefined) {
-    const saved = JSON.parse(readFileSync(options.reportFrom, 'utf8')) as ReportInput;
+    // npm runs this in bench/: a relative path means relative to where `npm run bench` was typed.
+    const file = resolve(process.env.INIT_CWD ?? process.cwd(), options.reportFrom);
+    let saved: ReportInput;
+    try {
+      saved = JSON.parse(readFileSync(file, 'utf8')) as ReportInput;
+    } catch (error) {
+      console.error(`bench: --report-from: cannot read a results JSON from ${file}: ${(error as Error).message}`);
+      return 2;
+    }
     const files = await writeBenchmarkDocs({ ...saved, command: saved.command ?? 'npm run bench' }, saved, DOCS_DIR);
-    console.log(`wrote ${files.join(', ')} from ${options.reportFrom}`);
+    console.log(`wrote ${files.join(', ')} from ${file}`);
     return 0;
   }
   await checkStack(config.KAFKA_BROKERS, config.SCHEMA_REGISTRY_URL);

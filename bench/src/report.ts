@@ -258,7 +258,7 @@ function reproduceSection(input: ReportInput): string {
     '```sh',
     'npm ci',
     'npm run stack -- up --apps   # Kafka, Apicurio, Connect, Postgres and the pipeline (first run downloads from Maven Central)',
-    `${input.command}${input.command === 'npm run bench' ? '              # about 25 minutes on 2 cores; rewrites this file, benchmarks.json and benchmarks.png' : ''}`,
+    `${input.command}${input.command === 'npm run bench' ? '              # about 20 minutes on 2 cores; rewrites this file, benchmarks.json and benchmarks.png' : ''}`,
     '```',
     '',
     'Every run also writes its results to `$TMPDIR/iot-bench/results-<run id>.json`; `npm run bench -- --report-from <file>` rewrites these documents from one. `npm run bench -- --help` lists the options and the other benchmarks (restore, producer, gateway fan-out, dashboard).',
