@@ -45,6 +45,7 @@ export interface DashboardResult {
   readonly busyFraction: number;
   /** PerformanceObserver `longtask` entries (tasks over 50 ms) during the measurement. */
   readonly longTasks: { readonly count: number; readonly totalMs: number; readonly maxMs: number; readonly perMinute: number };
+  readonly spikeEveryMs: number;
   readonly spikes: number;
   readonly spikesSeenAlerting: number;
   readonly sendToAlertingMs: Quantiles | null;
@@ -259,6 +260,7 @@ export async function runDashboardBench(options: DashboardBenchOptions): Promise
       },
       cpuProfileFile: options.cpuProfileFile,
       hottest: hottestFunctions(profile, 8),
+      spikeEveryMs: options.spikeEveryMs,
       spikes: spikeSentAt.size,
       spikesSeenAlerting: latencies.length,
       sendToAlertingMs: latencyQuantiles,

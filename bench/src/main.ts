@@ -25,7 +25,7 @@ import { runThroughput, type ThroughputResult } from './throughput.ts';
 
 const BENCHES = ['throughput', 'ceiling', 'scaling', 'restore', 'producer', 'gateway', 'kafka-streams', 'dashboard', 'latency', 'delivery'] as const;
 /** `npm run bench` without --only: the set docs/benchmarks.md reports. */
-const DEFAULT_SUITE: readonly (typeof BENCHES)[number][] = ['throughput', 'ceiling', 'kafka-streams', 'scaling', 'latency', 'delivery'];
+const DEFAULT_SUITE: readonly (typeof BENCHES)[number][] = ['throughput', 'ceiling', 'kafka-streams', 'scaling', 'latency', 'delivery', 'dashboard'];
 const DOCS_DIR = fileURLToPath(new URL('../../docs', import.meta.url));
 /** --readings without --only (the issue's size), and with --only. */
 const SUITE_READINGS = 2_000_000;
@@ -36,7 +36,7 @@ const HELP = `Usage: npm run bench [-- options]
 
 Benchmarks against the running local stack (start it with \`npm run stack -- up --apps\`). Without
 --only it runs the default suite: ${DEFAULT_SUITE.join(', ')} on ${SUITE_READINGS.toLocaleString('en-US')} readings
-(about 20 min on 2 cores). Throughput, ceiling, kafka-streams and scaling read ONE pre-filled
+(about 22 min on 2 cores). Throughput, ceiling, kafka-streams and scaling read ONE pre-filled
 6-partition input topic (filled once per run, deterministic: seeded values, RANGE faults on
 every 20th sensor, timestamps from a whole minute), each consumer in its own group into its own
 output topics.
@@ -63,7 +63,7 @@ output topics.
      Maven when its jar is missing), each on the same pre-filled input (--readings, with RANGE
      faults), timed to their committed end offsets; readings/s of both, the ratio, and a check
      that every final window and RANGE alert agrees.
-  6. dashboard (only with --only dashboard): the dashboard's Fleet page in Chromium while N
+  6. dashboard (in the suite, last): the dashboard's Fleet page in Chromium while N
      sensors send a reading per second each through the gateway's IngestReadings (so through
      the running pipeline): the page main thread's task durations (p95, against 50 ms) and long
      tasks, and the time from a spike's send to its row turning ALERTING (against 5 s).
@@ -651,20 +651,6 @@ async function main(): Promise<number> {
         { kafka, admin, registry },
       );
     }
-    if (options.dashboard) {
-      results.dashboard = await runDashboardBench({
-        runId,
-        dashboardUrl: config.DASHBOARD_URL.replace(/\/$/, ''),
-        gatewayAddress: config.GATEWAY_ADDRESS,
-        gatewayToken: config.GATEWAY_TOKEN,
-        sensors: options.dashboardSensors,
-        seconds: options.dashboardSeconds,
-        spikeEveryMs: options.dashboardSpikeEveryMs,
-        cpuProfileFile: join(outDir, `dashboard-${runId}.cpuprofile`),
-        signal,
-        progress,
-      });
-    }
     if (options.delivery) {
       const broker = config.KAFKA_BROKERS[0] ?? '127.0.0.1:9092';
       results.delivery = await runDeliveryBench(
@@ -688,6 +674,20 @@ async function main(): Promise<number> {
         resources,
         { kafka, admin, registry },
       );
+    }
+    if (options.dashboard) {
+      results.dashboard = await runDashboardBench({
+        runId,
+        dashboardUrl: config.DASHBOARD_URL.replace(/\/$/, ''),
+        gatewayAddress: config.GATEWAY_ADDRESS,
+        gatewayToken: config.GATEWAY_TOKEN,
+        sensors: options.dashboardSensors,
+        seconds: options.dashboardSeconds,
+        spikeEveryMs: options.dashboardSpikeEveryMs,
+        cpuProfileFile: join(outDir, `dashboard-${runId}.cpuprofile`),
+        signal,
+        progress,
+      });
     }
   } catch (error) {
     failed = true;
