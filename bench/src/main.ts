@@ -36,7 +36,7 @@ const HELP = `Usage: npm run bench [-- options]
 
 Benchmarks against the running local stack (start it with \`npm run stack -- up --apps\`). Without
 --only it runs the default suite: ${DEFAULT_SUITE.join(', ')} on ${SUITE_READINGS.toLocaleString('en-US')} readings
-(about 22 min on 2 cores). Throughput, ceiling, kafka-streams and scaling read ONE pre-filled
+(about 20 min on 2 cores). Throughput, ceiling, kafka-streams and scaling read ONE pre-filled
 6-partition input topic (filled once per run, deterministic: seeded values, RANGE faults on
 every 20th sensor, timestamps from a whole minute), each consumer in its own group into its own
 output topics.
