@@ -41,22 +41,36 @@ export async function committedOffsets(groupId: string, topic: string): Promise<
 }
 
 /**
- * Waits until `groupId` has committed, on every partition of `topic`, at least `target` (end
- * offsets taken earlier): everything written before then is processed. `slack` 1 for a
- * transactional topic read by Connect: a sink commits the last record's offset + 1, which stops
- * short of a commit marker at the end of the partition. Answers with the time it held.
+ * Waits until `groupId` has committed, on every partition of `topic`, at least `target` (offsets
+ * taken earlier): everything written before then is processed. Answers with the time it held.
  */
-export async function waitCaughtUp(what: string, groupId: string, topic: string, target: Offsets, timeoutMs: number, slack = 0): Promise<number> {
+export async function waitCaughtUp(what: string, groupId: string, topic: string, target: Offsets, timeoutMs: number): Promise<number> {
   await waitFor(
     `${what} (group ${groupId} on ${topic} at ${[...target].map(([p, o]) => `${p}:${o}`).join(' ')})`,
     async () => {
       const committed = await committedOffsets(groupId, topic);
-      return [...target].every(([partition, offset]) => offset === 0 || (committed.get(partition) ?? -1) >= offset - slack) ? true : undefined;
+      return [...target].every(([partition, offset]) => offset === 0 || (committed.get(partition) ?? -1) >= offset) ? true : undefined;
     },
     timeoutMs,
     250,
   );
   return Date.now();
+}
+
+/**
+ * What a Connect sink commits once it has written everything before `ends` of a transactional
+ * topic: per partition, the offset after the last record a read_committed reader gets there. A
+ * sink commits the last record's offset + 1, short of the transaction markers and of any aborted
+ * records that end a partition (a broker restart or a processor kill aborts transactions).
+ */
+export async function sinkTarget(topic: string, ends: Offsets): Promise<Offsets> {
+  const records = await collectFromTopic<Buffer, Buffer>(topic, { raw: true, select: () => true, done: () => true, untilEnd: true, timeoutMs: 90_000 });
+  const target: Offsets = new Map([...ends.keys()].map((partition) => [partition, 0]));
+  for (const record of records) {
+    const offset = Number(record.offset);
+    if (offset < (ends.get(record.partition) ?? 0)) target.set(record.partition, Math.max(target.get(record.partition) ?? 0, offset + 1));
+  }
+  return target;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -143,11 +157,11 @@ export async function assertAlertsExactlyOnce(prefix: string, where: string): Pr
     `the alerts table holding the latest of ${prefix}*'s alerts on ${ALERTS_TOPIC}`,
     async () => {
       const target = await endOffsets(ALERTS_TOPIC);
-      await waitCaughtUp('the alerts sink caught up', sinkGroup('iot-alerts-sink'), ALERTS_TOPIC, target, 120_000, 1);
+      await waitCaughtUp('the alerts sink caught up', sinkGroup('iot-alerts-sink'), ALERTS_TOPIC, await sinkTarget(ALERTS_TOPIC, target), 120_000);
       const found = await collectFromTopic<AlertKey, Alert>(ALERTS_TOPIC, {
         select: (key) => key.sensorId.startsWith(prefix),
         done: () => true,
-        untilEnd: { transactional: true },
+        untilEnd: true,
         timeoutMs: 90_000,
       });
       const byKey = new Map<string, Array<TopicRecord<AlertKey, Alert>>>();
