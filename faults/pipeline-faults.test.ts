@@ -11,8 +11,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { Partitioners } from 'kafkajs';
-import { SENSOR_READINGS_DLQ_TOPIC, SENSOR_READINGS_TOPIC, WINDOW_COUNTS_TOPIC, ALERTS_TOPIC, type WindowCount, type WindowCountKey } from '@iot/contracts';
-import { LOCAL_GATEWAY_TOKEN, loadPipelineProto, type PipelineServiceClient, type WindowCountEvent__Output } from '@iot/contracts/grpc';
+import { SENSOR_READINGS_DLQ_TOPIC, SENSOR_READINGS_TOPIC, WINDOW_COUNTS_TOPIC, ALERTS_TOPIC, type Alert, type AlertKey, type WindowCount, type WindowCountKey } from '@iot/contracts';
+import { LOCAL_GATEWAY_TOKEN, loadPipelineProto, type AlertEvent__Output, type WindowCountEvent__Output } from '@iot/contracts/grpc';
 import { connectorStatuses, down, grpcHealthStatus, hasSettled, killComponent, readConnectorConfigs, status, upWithApps } from '@iot/stack';
 import { assertFinalWindowsMatchTally, badInputCatalog, collectFromTopic, kafka, REPO_ROOT, stack, uniquePrefix, waitFor } from '@iot/e2e/support';
 import {
@@ -24,6 +24,7 @@ import {
   recordRecovery,
   recoveries,
   sinkGroup,
+  sinkTarget,
   startProducing,
   waitCaughtUp,
   writeRecoveryJson,
@@ -76,8 +77,8 @@ async function waitConnectorsRunning(timeoutMs: number): Promise<number> {
 async function waitSinksCaughtUp(timeoutMs: number): Promise<number> {
   const windows = await endOffsets(WINDOW_COUNTS_TOPIC);
   const alerts = await endOffsets(ALERTS_TOPIC);
-  await waitCaughtUp('the window-counts sink caught up', sinkGroup('iot-window-counts-sink'), WINDOW_COUNTS_TOPIC, windows, timeoutMs, 1);
-  return waitCaughtUp('the alerts sink caught up', sinkGroup('iot-alerts-sink'), ALERTS_TOPIC, alerts, timeoutMs, 1);
+  await waitCaughtUp('the window-counts sink caught up', sinkGroup('iot-window-counts-sink'), WINDOW_COUNTS_TOPIC, await sinkTarget(WINDOW_COUNTS_TOPIC, windows), timeoutMs);
+  return waitCaughtUp('the alerts sink caught up', sinkGroup('iot-alerts-sink'), ALERTS_TOPIC, await sinkTarget(ALERTS_TOPIC, alerts), timeoutMs);
 }
 
 /** Restarts what is not running (the stack tool's `up --apps`), as an operator or supervisor would. */
@@ -204,40 +205,56 @@ faultTest('the Kafka Connect worker SIGKILLed and restarted: connectors RUNNING 
   console.log(`Connect kill: ${await assertEndState(prefix, tally, 'Connect SIGKILLed')}`);
 });
 
-const SUBSCRIBERS = 100;
+const WINDOW_SUBSCRIBERS = 100;
+const ALERT_SUBSCRIBERS = 20;
 const CHANNELS = 4;
 
-/** A StreamWindowCounts subscriber that, when its stream breaks, reconnects with the last cursor it received. */
-class ResumingSubscriber {
-  readonly received = new Map<string, number[]>(); // window → offsets, in arrival order
+/** What a resuming subscriber needs of a stream's event: its cursor, whether the snapshot is done, and the record it carries. */
+interface StreamEvent {
+  cursor: string;
+  snapshotComplete?: unknown;
+  position?: { partition: number; offset: string | number } | null;
+}
+
+/**
+ * A server-streaming subscriber that, when its stream breaks, calls again with the last cursor
+ * it received. `recordId` names the record an event carries (undefined: none); `received` keeps
+ * each id's offsets in arrival order.
+ */
+class ResumingSubscriber<Event extends StreamEvent> {
+  readonly received = new Map<string, number[]>();
   cursor = '';
   ready = false;
   reconnects = 0;
   resumedAt: number | undefined;
   cursorlessReconnects = 0;
   refused: string[] = [];
-  private call: ReturnType<PipelineServiceClient['StreamWindowCounts']> | undefined;
+  private call: grpc.ClientReadableStream<Event> | undefined;
   private closed = false;
   private waitingForResume = false;
 
-  constructor(private readonly client: PipelineServiceClient, readonly sensorIds: string[]) {}
+  constructor(
+    readonly what: string,
+    private readonly subscribe: (cursor: string, metadata: grpc.Metadata) => grpc.ClientReadableStream<Event>,
+    private readonly recordId: (event: Event) => string | undefined,
+  ) {}
 
   open(): void {
     const metadata = new grpc.Metadata();
     metadata.set('authorization', `Bearer ${LOCAL_GATEWAY_TOKEN}`);
-    const call = this.client.StreamWindowCounts({ sensorIds: this.sensorIds, snapshotMinutes: 1, ...(this.cursor ? { resumeCursor: this.cursor } : {}) }, metadata);
+    const call = this.subscribe(this.cursor, metadata);
     this.call = call;
     let broken = false;
-    call.on('data', (event: WindowCountEvent__Output) => {
+    call.on('data', (event: Event) => {
       if (this.waitingForResume) {
         this.waitingForResume = false;
         this.resumedAt = Date.now();
       }
       if (event.cursor) this.cursor = event.cursor;
       if (event.snapshotComplete) this.ready = true;
-      if (!event.windowCount) return;
-      const id = `${event.windowCount.sensorId}@${event.windowCount.windowStartMs}`;
-      this.received.set(id, [...(this.received.get(id) ?? []), Number(event.position!.offset)]);
+      const id = this.recordId(event);
+      if (id === undefined || !event.position) return;
+      this.received.set(id, [...(this.received.get(id) ?? []), Number(event.position.offset)]);
     });
     const reconnect = (error?: grpc.ServiceError) => {
       if (this.closed || broken) return;
@@ -258,7 +275,7 @@ class ResumingSubscriber {
   }
 }
 
-faultTest(`the gateway SIGKILLed and restarted with ${SUBSCRIBERS} StreamWindowCounts subscribers attached: each resumes from its cursor: the topic's records in order, none twice, every window to its final`, 420_000, async () => {
+faultTest(`the gateway SIGKILLed and restarted with ${WINDOW_SUBSCRIBERS} StreamWindowCounts and ${ALERT_SUBSCRIBERS} StreamAlerts subscribers attached: each resumes from its cursor: the topic's records in order, none twice, every window to its final, every alert record`, 420_000, async () => {
   const prefix = uniquePrefix('faults-gateway');
   const proto = loadPipelineProto(grpc);
   // Quick reconnects: grpc-js would otherwise back off up to minutes between connection attempts.
@@ -266,36 +283,58 @@ faultTest(`the gateway SIGKILLed and restarted with ${SUBSCRIBERS} StreamWindowC
   const clients = Array.from({ length: CHANNELS }, () => new proto.iot.v1.PipelineService(gatewayAddress, grpc.credentials.createInsecure(), options));
   const fleet = execFileSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'fleet', '--prefix', prefix], { cwd: join(REPO_ROOT, 'producers'), encoding: 'utf8' })
     .trim().split('\n').map((line) => (JSON.parse(line) as { id: string }).id);
-  const subscribers = Array.from({ length: SUBSCRIBERS }, (_, i) => new ResumingSubscriber(clients[i % CHANNELS]!, [fleet[i % fleet.length]!, fleet[(i + 7) % fleet.length]!]));
+  const windowSubscribers = Array.from({ length: WINDOW_SUBSCRIBERS }, (_, i) => {
+    const sensorIds = [fleet[i % fleet.length]!, fleet[(i + 7) % fleet.length]!];
+    const client = clients[i % CHANNELS]!;
+    return Object.assign(
+      new ResumingSubscriber<WindowCountEvent__Output>(
+        `window subscriber of ${sensorIds.join(', ')}`,
+        (cursor, metadata) => client.StreamWindowCounts({ sensorIds, snapshotMinutes: 1, ...(cursor ? { resumeCursor: cursor } : {}) }, metadata),
+        (event) => (event.windowCount ? `${event.windowCount.sensorId}@${event.windowCount.windowStartMs}` : undefined),
+      ),
+      { sensorIds },
+    );
+  });
+  // Alerts are never coalesced: each alert subscriber, following the whole fleet, must get every
+  // alert record of it, in the topic's order per partition.
+  const alertSubscribers = Array.from({ length: ALERT_SUBSCRIBERS }, (_, i) => {
+    const client = clients[i % CHANNELS]!;
+    return new ResumingSubscriber<AlertEvent__Output>(
+      `alert subscriber ${i}`,
+      (cursor, metadata) => client.StreamAlerts({ sensorIds: fleet, ...(cursor ? { resumeCursor: cursor } : {}) }, metadata),
+      (event) => (event.alert && !event.snapshot && event.position ? `p${event.position.partition}` : undefined),
+    );
+  });
+  const subscribers = [...windowSubscribers, ...alertSubscribers];
   try {
     for (const subscriber of subscribers) subscriber.open();
     await waitFor('every subscriber past its snapshot', async () => (subscribers.every((subscriber) => subscriber.ready) ? true : undefined), 60_000, 250);
     const producing = startProducing(prefix, { rate: RATE, outOfOrderRatio: 0.1 });
-    await waitFor('every subscriber receiving window counts', async () => (subscribers.every((subscriber) => subscriber.received.size > 0) ? true : undefined), 60_000, 250);
+    await waitFor('every window subscriber receiving window counts', async () => (windowSubscribers.every((subscriber) => subscriber.received.size > 0) ? true : undefined), 60_000, 250);
     await sleep(3000);
 
     const killedAt = Date.now();
     assert.ok(await killComponent(stack, 'grpc-gateway'), 'the gateway was running and got killed');
     await restart(); // returns once the gateway is SERVING (it has read the window counts to their end)
     const servingAt = Date.now();
-    await waitFor(`all ${SUBSCRIBERS} subscribers resumed`, async () => (subscribers.every((subscriber) => subscriber.reconnects > 0 && subscriber.resumedAt !== undefined) ? true : undefined), 120_000, 250);
+    await waitFor(`all ${subscribers.length} subscribers resumed`, async () => (subscribers.every((subscriber) => subscriber.reconnects > 0 && subscriber.resumedAt !== undefined) ? true : undefined), 120_000, 250);
     const resumedAt = Math.max(...subscribers.map((subscriber) => subscriber.resumedAt!));
     recordRecovery({
       fault: 'gateway SIGKILL',
       component: 'grpc-gateway',
       healthyMs: servingAt - killedAt,
       caughtUpMs: resumedAt - killedAt,
-      caughtUp: `all ${SUBSCRIBERS} subscribers reconnected with their cursors and streaming again`,
+      caughtUp: `all ${subscribers.length} subscribers (${WINDOW_SUBSCRIBERS} window counts, ${ALERT_SUBSCRIBERS} alerts) reconnected with their cursors and streaming again`,
     });
 
     const tally = await producing.stop();
     const endState = await assertEndState(prefix, tally, 'gateway SIGKILLed');
 
-    // Every subscriber ends on the topic's last record of each of its windows (the final), and got
-    // a run of the topic's records in order with nothing twice. On resume the gateway sends the
-    // records missed meanwhile through the subscriber's queue, which keeps each window's newest
-    // value when the client cannot take them all at once (as for any slow client, see
-    // grpc-gateway/README.md): such skipped intermediate updates are counted, not a failure.
+    // Every window subscriber ends on the topic's last record of each of its windows (the final),
+    // and got a run of the topic's records in order with nothing twice. On resume the gateway
+    // sends the records missed meanwhile through the subscriber's queue, which keeps each
+    // window's newest value when the client cannot take them all at once (as for any slow
+    // client, see grpc-gateway/README.md): such skipped intermediate updates are counted, not a failure.
     const topic = await collectFromTopic<WindowCountKey, WindowCount>(WINDOW_COUNTS_TOPIC, {
       select: (key) => key.sensorId.startsWith(prefix),
       done: (records) => new Set(records.filter((record) => record.value?.final).map((record) => `${record.key.sensorId}@${record.key.windowStart}`)).size >= tally.windows.length,
@@ -307,25 +346,56 @@ faultTest(`the gateway SIGKILLed and restarted with ${SUBSCRIBERS} StreamWindowC
       expected.set(id, [...(expected.get(id) ?? []), Number(record.offset)]);
     }
     const windowsOf = (sensorIds: string[]) => [...expected.keys()].filter((id) => sensorIds.some((sensorId) => id.startsWith(`${sensorId}@`)));
-    await waitFor('every subscriber at the final record of each of its windows', async () =>
-      subscribers.every((subscriber) => windowsOf(subscriber.sensorIds).every((id) => subscriber.received.get(id)?.at(-1) === expected.get(id)!.at(-1))) ? true : undefined, 60_000, 500);
+    await waitFor('every window subscriber at the final record of each of its windows', async () =>
+      windowSubscribers.every((subscriber) => windowsOf(subscriber.sensorIds).every((id) => subscriber.received.get(id)?.at(-1) === expected.get(id)!.at(-1))) ? true : undefined, 60_000, 500);
+
+    // The fleet's alert records up to the topic's end now (SILENCE alerts may still open later, once the fleet is quiet).
+    const alertsEnd = await endOffsets(ALERTS_TOPIC);
+    const alertRecords = await collectFromTopic<AlertKey, Alert>(ALERTS_TOPIC, {
+      select: (key) => key.sensorId.startsWith(prefix),
+      done: () => true,
+      untilEnd: true,
+      timeoutMs: 60_000,
+    });
+    const expectedAlerts = new Map<string, number[]>();
+    for (const record of alertRecords) {
+      if (Number(record.offset) >= (alertsEnd.get(record.partition) ?? 0)) continue;
+      expectedAlerts.set(`p${record.partition}`, [...(expectedAlerts.get(`p${record.partition}`) ?? []), Number(record.offset)]);
+    }
+    assert.ok(expectedAlerts.size > 0, 'the run raised alerts for the alert subscribers to follow');
+    const alertsUntilEnd = (subscriber: ResumingSubscriber<AlertEvent__Output>, partition: string) =>
+      (subscriber.received.get(partition) ?? []).filter((offset) => offset < (alertsEnd.get(Number(partition.slice(1))) ?? 0));
+    await waitFor('every alert subscriber at the last alert record of each partition', async () =>
+      alertSubscribers.every((subscriber) => [...expectedAlerts].every(([partition, offsets]) => alertsUntilEnd(subscriber, partition).at(-1) === offsets.at(-1))) ? true : undefined, 60_000, 500);
+
+    for (const subscriber of subscribers) {
+      assert.deepEqual(subscriber.refused, [], `${subscriber.what}: its cursor was accepted`);
+      assert.equal(subscriber.cursorlessReconnects, 0, `${subscriber.what}: every reconnect had a cursor`);
+    }
     let messages = 0;
     let skipped = 0;
-    for (const subscriber of subscribers) {
-      assert.deepEqual(subscriber.refused, [], `subscriber of ${subscriber.sensorIds.join(', ')}: its cursor was accepted`);
-      assert.equal(subscriber.cursorlessReconnects, 0, 'every reconnect had a cursor');
+    for (const subscriber of windowSubscribers) {
       for (const id of windowsOf(subscriber.sensorIds)) {
         const got = subscriber.received.get(id) ?? [];
         const all = expected.get(id)!;
-        const where = `subscriber of ${subscriber.sensorIds.join(', ')}, window ${id}: got ${got.join(',')} of the topic's ${all.join(',')}`;
+        const where = `${subscriber.what}, window ${id}: got ${got.join(',')} of the topic's ${all.join(',')}`;
         assert.ok(got.every((offset, i) => all.includes(offset) && (i === 0 || offset > got[i - 1]!)), `${where}: only the topic's records, in order, none twice`);
         assert.equal(got.at(-1), all.at(-1), `${where}: ends on the final`);
         messages += got.length;
         skipped += all.length - got.length;
       }
     }
+    let alertMessages = 0;
+    for (const subscriber of alertSubscribers) {
+      for (const [partition, offsets] of expectedAlerts) {
+        const got = alertsUntilEnd(subscriber, partition);
+        assert.deepEqual(got, offsets, `${subscriber.what}, iot.alerts ${partition}: every alert record of the fleet, in order, none twice`);
+        alertMessages += got.length;
+      }
+    }
+    const alertCount = [...expectedAlerts.values()].reduce((sum, offsets) => sum + offsets.length, 0);
     const reconnects = subscribers.reduce((sum, subscriber) => sum + subscriber.reconnects, 0);
-    console.log(`gateway restart: ${SUBSCRIBERS} subscribers (${reconnects} reconnect attempts) received ${messages} window records, in order and none twice, each window ending on its final (${skipped} intermediate updates coalesced on resume); ${endState}`);
+    console.log(`gateway restart: ${subscribers.length} subscribers (${reconnects} reconnect attempts); ${WINDOW_SUBSCRIBERS} window subscribers received ${messages} window records, in order and none twice, each window ending on its final (${skipped} intermediate updates coalesced on resume); ${ALERT_SUBSCRIBERS} alert subscribers each received all ${alertCount} alert records of the fleet (${alertMessages} in all), in order, none twice; ${endState}`);
   } finally {
     for (const subscriber of subscribers) subscriber.close();
     for (const client of clients) client.close();
