@@ -50,7 +50,7 @@ if (up.status !== 0) {
   process.exit(up.status ?? 1);
 }
 
-// Extra arguments go to node's test runner: `npm run test:faults -- --test-name-pattern=gateway` runs one test.
+// Extra arguments go to node's test runner: `npm run test:faults -- --test-name-pattern='gateway SIGKILLed'` runs one test.
 const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...process.argv.slice(2), ...files], { cwd: root, env, stdio: 'inherit' });
 const forward = (signal) => child.kill(signal);
 process.on('SIGINT', forward);
