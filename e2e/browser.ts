@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -42,4 +43,37 @@ export async function assertFitsLaptopScreens(page: Page, where: string): Promis
   } finally {
     if (original !== null) await page.setViewportSize(original);
   }
+}
+
+/** One Server-Sent Event as the page's EventSource received it. */
+export interface ReceivedEvent {
+  readonly url: string;
+  readonly event: string;
+  /** The event's id field (after the browser's rules: an event without one keeps the previous id). */
+  readonly lastEventId: string;
+  readonly data: string;
+}
+
+/**
+ * Records every event of the named types that any EventSource of the page receives, before the
+ * page's own scripts run, so a test can check what arrived on the wire rather than what the page
+ * chose to render. Returns a function that reads the record so far.
+ */
+export async function recordServerSentEvents(page: Page, events: readonly string[]): Promise<() => Promise<ReceivedEvent[]>> {
+  // A string, not a function: tsx's transform would add helpers (__name) the page does not have.
+  await page.addInitScript(`(() => {
+    const names = ${JSON.stringify(events)};
+    const received = [];
+    window.__receivedEvents = received;
+    const Native = window.EventSource;
+    window.EventSource = class extends Native {
+      constructor(url, init) {
+        super(url, init);
+        for (const name of names) {
+          this.addEventListener(name, (event) => received.push({ url: String(url), event: name, lastEventId: event.lastEventId, data: event.data }));
+        }
+      }
+    };
+  })();`);
+  return () => page.evaluate(() => (window as unknown as { __receivedEvents?: ReceivedEvent[] }).__receivedEvents ?? []);
 }
