@@ -8,17 +8,20 @@ import { BENCH_COMPACTION_OVERRIDES, processorTopics, type BenchInput, type Inpu
 import { createTopicLike } from './kafka-tools.ts';
 import { ensureKafkaStreamsJar, runKafkaStreams, type KafkaStreamsResult } from './kafka-streams.ts';
 import type { Resources } from './support.ts';
-import { runProcessorOnce, WINDOW_RULES } from './throughput.ts';
+import { median, runProcessorOnce, WINDOW_RULES } from './throughput.ts';
 
 /**
  * 5. Kafka Streams baseline: our StreamProcessor and a Kafka Streams 3.9.1 application
- * (bench/kafka-streams) computing the same windows and RANGE alerts, one after the other on the
- * run's shared pre-filled input (bench-input.ts: it carries RANGE faults), each timed from its
- * start to its committed end offsets, then their outputs compared.
+ * (bench/kafka-streams) computing the same windows and RANGE alerts on the run's shared
+ * pre-filled input (bench-input.ts: it carries RANGE faults), each timed from its start to its
+ * committed end offsets. Rounds alternate which side goes first, so that neither always gets the
+ * warmer page cache or the quieter machine; the first round's outputs are compared record by record.
  */
 
 export interface KafkaStreamsBenchOptions {
   readonly runId: string;
+  /** Rounds of one run each; the ratio is of the medians. */
+  readonly rounds: number;
   readonly commitIntervalMs: number;
   /** Kafka Streams: stream threads, store type, JVM heap. */
   readonly threads: number;
@@ -80,6 +83,15 @@ export interface Agreement {
   agree: boolean;
 }
 
+/** One round: both sides on the same input, in the order given. */
+export interface KafkaStreamsRound {
+  first: 'ours' | 'kafka-streams';
+  oursReadingsPerSecond: number;
+  kafkaStreamsReadingsPerSecond: number;
+  /** ours / Kafka Streams within the round */
+  ratio: number;
+}
+
 export interface KafkaStreamsBenchResult {
   readings: number;
   sensors: number;
@@ -92,10 +104,14 @@ export interface KafkaStreamsBenchResult {
   fill: { seconds: number; eventTimeSpanSeconds: number };
   input: InputFill;
   jar: { built: boolean; buildSeconds: number | null };
+  /** The first round's runs in detail (their outputs are the ones compared). */
   ours: OursResult;
   kafkaStreams: KafkaStreamsResult & { applicationId: string; threads: number; store: string; heapMiB: number };
-  /** ours.readingsPerSecond / kafkaStreams.caughtUp.readingsPerSecond */
+  rounds: KafkaStreamsRound[];
+  median: { oursReadingsPerSecond: number; kafkaStreamsReadingsPerSecond: number };
+  /** median.oursReadingsPerSecond / median.kafkaStreamsReadingsPerSecond */
   ratio: number;
+  /** Of the first round's outputs. */
   agreement: Agreement;
 }
 
@@ -103,9 +119,9 @@ const MAX_PROCESSING_MS = 20 * 60_000;
 const READ_BACK_TIMEOUT_MS = 120_000;
 
 /** Our StreamProcessor, wired and timed as the throughput benchmark does it (runProcessorOnce), on the section's topics. */
-async function runOurs(input: BenchInput, options: KafkaStreamsBenchOptions, resources: Resources, admin: Admin): Promise<OursResult> {
+async function runOurs(input: BenchInput, name: string, options: KafkaStreamsBenchOptions, resources: Resources, admin: Admin): Promise<OursResult> {
   options.progress(`kafka-streams section: our StreamProcessor on ${input.topics.readings}`);
-  const run = await runProcessorOnce(input, `${options.runId}.vs`, options, resources, admin);
+  const run = await runProcessorOnce(input, name, options, resources, admin);
   return {
     applicationId: run.applicationId,
     seconds: run.seconds,
@@ -262,38 +278,25 @@ async function compareOutputs(kafka: Kafka, registry: SchemaRegistry, runId: str
   };
 }
 
-/**
- * Fills one input topic, runs our StreamProcessor on it, then the Kafka Streams baseline on the
- * same topic, and compares their outputs: every final window, and every RANGE alert occurrence.
- */
-export async function runKafkaStreamsBench(input: BenchInput, options: KafkaStreamsBenchOptions, resources: Resources, harness: { kafka: Kafka; admin: Admin; registry: SchemaRegistry }): Promise<KafkaStreamsBenchResult> {
-  const { admin } = harness;
-  const jar = await ensureKafkaStreamsJar({ logFile: join(options.outDir, `kafka-streams-build-${options.runId}.log`), signal: options.signal, progress: options.progress });
+type KafkaStreamsRun = KafkaStreamsBenchResult['kafkaStreams'];
 
-  const ourTopics = processorTopics(input, `${options.runId}.vs`);
-  const topics: KafkaStreamsBenchResult['topics'] = {
-    input: input.topics.readings,
-    ours: { windowCounts: ourTopics.windowCounts, alerts: ourTopics.alerts },
-    kafkaStreams: { windowCounts: `bench.${options.runId}.vs.ks.window-counts`, alerts: `bench.${options.runId}.vs.ks.alerts` },
-  };
-  const kafkaStreamsId = `bench-${options.runId}-vs-ks`;
-  resources.groups.add(kafkaStreamsId);
-  await createTopicLike(admin, topics.kafkaStreams.windowCounts, 'iot.window-counts-1m', resources, BENCH_COMPACTION_OVERRIDES);
-  await createTopicLike(admin, topics.kafkaStreams.alerts, 'iot.alerts', resources, BENCH_COMPACTION_OVERRIDES);
-  for (const topic of [topics.kafkaStreams.windowCounts, topics.kafkaStreams.alerts]) resources.subjectTopics.add(topic);
-
-  const ours = await runOurs(input, options, resources, admin);
-  options.progress(`  ours: ${Math.round(ours.readingsPerSecond).toLocaleString('en-US')} readings/s (${ours.seconds.toFixed(1)} s)`);
-
-  const workDir = join(options.outDir, `kafka-streams-${options.runId}`);
-  let kafkaStreams: KafkaStreamsResult;
+/** The Kafka Streams application once, into fresh output topics named after `name`. */
+async function runKafkaStreamsOnce(jar: string, input: BenchInput, name: string, options: KafkaStreamsBenchOptions, resources: Resources, admin: Admin): Promise<{ run: KafkaStreamsRun; topics: { windowCounts: string; alerts: string } }> {
+  const topics = { windowCounts: `bench.${name}.ks.window-counts`, alerts: `bench.${name}.ks.alerts` };
+  const applicationId = `bench-${name}-ks`;
+  resources.groups.add(applicationId);
+  await createTopicLike(admin, topics.windowCounts, 'iot.window-counts-1m', resources, BENCH_COMPACTION_OVERRIDES);
+  await createTopicLike(admin, topics.alerts, 'iot.alerts', resources, BENCH_COMPACTION_OVERRIDES);
+  for (const topic of [topics.windowCounts, topics.alerts]) resources.subjectTopics.add(topic);
+  const workDir = join(options.outDir, `kafka-streams-${name}`);
+  let result: KafkaStreamsResult;
   try {
-    options.progress(`kafka-streams section: Kafka Streams (application id ${kafkaStreamsId}, ${options.threads} stream thread(s), ${options.store} stores, -Xmx${options.heapMiB}m) on ${topics.input}`);
-    kafkaStreams = await runKafkaStreams(jar.jar, {
-      applicationId: kafkaStreamsId,
-      input: topics.input,
-      windowCounts: topics.kafkaStreams.windowCounts,
-      alerts: topics.kafkaStreams.alerts,
+    options.progress(`kafka-streams section: Kafka Streams (application id ${applicationId}, ${options.threads} stream thread(s), ${options.store} stores, -Xmx${options.heapMiB}m) on ${input.topics.readings}`);
+    result = await runKafkaStreams(jar, {
+      applicationId,
+      input: input.topics.readings,
+      windowCounts: topics.windowCounts,
+      alerts: topics.alerts,
       brokers: options.brokers,
       registryUrl: options.registryUrl,
       graceMs: WINDOW_RULES.graceMs,
@@ -302,7 +305,7 @@ export async function runKafkaStreamsBench(input: BenchInput, options: KafkaStre
       store: options.store,
       heapMiB: options.heapMiB,
       workDir,
-      logFile: join(options.outDir, `kafka-streams-${options.runId}.log`),
+      logFile: join(options.outDir, `kafka-streams-${name}.log`),
       timeoutMs: MAX_PROCESSING_MS,
       signal: options.signal,
       progress: options.progress,
@@ -310,13 +313,53 @@ export async function runKafkaStreamsBench(input: BenchInput, options: KafkaStre
   } finally {
     // Its internal topics (store changelogs) are named after the application id.
     try {
-      for (const topic of await admin.listTopics()) if (topic.startsWith(`${kafkaStreamsId}-`)) resources.topics.add(topic);
+      for (const topic of await admin.listTopics()) if (topic.startsWith(`${applicationId}-`)) resources.topics.add(topic);
     } catch (error) {
-      options.progress(`  listing Kafka Streams' internal topics (${kafkaStreamsId}-*) for the cleanup failed: ${(error as Error).message}`);
+      options.progress(`  listing Kafka Streams' internal topics (${applicationId}-*) for the cleanup failed: ${(error as Error).message}`);
     }
     rmSync(workDir, { recursive: true, force: true });
   }
-  options.progress(`  Kafka Streams: ${Math.round(kafkaStreams.caughtUp.readingsPerSecond).toLocaleString('en-US')} readings/s (${kafkaStreams.caughtUp.seconds.toFixed(1)} s)`);
+  options.progress(`  Kafka Streams: ${Math.round(result.caughtUp.readingsPerSecond).toLocaleString('en-US')} readings/s (${result.caughtUp.seconds.toFixed(1)} s)`);
+  return { run: { ...result, applicationId, threads: options.threads, store: options.store, heapMiB: options.heapMiB }, topics };
+}
+
+/**
+ * Runs our StreamProcessor and the Kafka Streams baseline on the shared input, `rounds` times,
+ * alternating which goes first, and compares the first round's outputs.
+ */
+export async function runKafkaStreamsBench(input: BenchInput, options: KafkaStreamsBenchOptions, resources: Resources, harness: { kafka: Kafka; admin: Admin; registry: SchemaRegistry }): Promise<KafkaStreamsBenchResult> {
+  const { admin } = harness;
+  if (options.rounds < 1) throw new Error('kafka-streams: rounds must be at least 1');
+  const jar = await ensureKafkaStreamsJar({ logFile: join(options.outDir, `kafka-streams-build-${options.runId}.log`), signal: options.signal, progress: options.progress });
+
+  const rounds: KafkaStreamsRound[] = [];
+  let firstRound: { ours: OursResult; kafkaStreams: KafkaStreamsRun; topics: KafkaStreamsBenchResult['topics'] } | undefined;
+  for (let index = 0; index < options.rounds; index += 1) {
+    const name = `${options.runId}.vs${index + 1}`;
+    const first = index % 2 === 0 ? 'ours' : 'kafka-streams';
+    options.progress(`kafka-streams section: round ${index + 1} of ${options.rounds}, ${first === 'ours' ? 'ours first' : 'Kafka Streams first'}`);
+    let ours: OursResult | undefined;
+    let theirs: Awaited<ReturnType<typeof runKafkaStreamsOnce>> | undefined;
+    for (const side of first === 'ours' ? ['ours', 'kafka-streams'] : ['kafka-streams', 'ours']) {
+      if (side === 'ours') {
+        ours = await runOurs(input, name, options, resources, admin);
+        options.progress(`  ours: ${Math.round(ours.readingsPerSecond).toLocaleString('en-US')} readings/s (${ours.seconds.toFixed(1)} s)`);
+      } else {
+        theirs = await runKafkaStreamsOnce(jar.jar, input, name, options, resources, admin);
+      }
+    }
+    const round = { first, oursReadingsPerSecond: ours!.readingsPerSecond, kafkaStreamsReadingsPerSecond: theirs!.run.caughtUp.readingsPerSecond } as const;
+    rounds.push({ ...round, ratio: round.oursReadingsPerSecond / round.kafkaStreamsReadingsPerSecond });
+    if (firstRound === undefined) {
+      const ourTopics = processorTopics(input, name);
+      firstRound = { ours: ours!, kafkaStreams: theirs!.run, topics: { input: input.topics.readings, ours: { windowCounts: ourTopics.windowCounts, alerts: ourTopics.alerts }, kafkaStreams: theirs!.topics } };
+    }
+  }
+  const { ours, kafkaStreams, topics } = firstRound!;
+  const medians = {
+    oursReadingsPerSecond: median(rounds.map((round) => round.oursReadingsPerSecond)),
+    kafkaStreamsReadingsPerSecond: median(rounds.map((round) => round.kafkaStreamsReadingsPerSecond)),
+  };
 
   options.progress('kafka-streams section: reading both outputs back and comparing them');
   const agreement = await compareOutputs(harness.kafka, harness.registry, options.runId, topics, resources);
@@ -331,8 +374,10 @@ export async function runKafkaStreamsBench(input: BenchInput, options: KafkaStre
     input: input.fill,
     jar: { built: jar.built, buildSeconds: jar.buildSeconds },
     ours,
-    kafkaStreams: { ...kafkaStreams, applicationId: kafkaStreamsId, threads: options.threads, store: options.store, heapMiB: options.heapMiB },
-    ratio: ours.readingsPerSecond / kafkaStreams.caughtUp.readingsPerSecond,
+    kafkaStreams,
+    rounds,
+    median: medians,
+    ratio: medians.oursReadingsPerSecond / medians.kafkaStreamsReadingsPerSecond,
     agreement,
   };
 }

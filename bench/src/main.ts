@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { WINDOW_COUNTS_TOPIC } from '@iot/contracts';
 import { LOCAL_GATEWAY_TOKEN } from '@iot/contracts/grpc';
 import { createKafka, createLogger, createRegistry, envVar, parseEnv } from '@iot/runtime';
-import { loadStackConfig, status as stackStatus } from '@iot/stack';
+import { down as stackDown, loadStackConfig, StackError, status as stackStatus, upWithApps } from '@iot/stack';
 import { prepareInput, type BenchInput } from './bench-input.ts';
 import { CeilingBench, printCeiling, type CeilingResult } from './ceiling-bench.ts';
 import { printDashboard, runDashboardBench, type DashboardResult } from './dashboard-bench.ts';
@@ -20,7 +20,7 @@ import { runGatewayBench, type FanOutResult, type GatewayResult, type Quantiles 
 import { PERF_DEFAULT_PROPS, runProducerBench, type ProducerResult } from './producer-bench.ts';
 import { runRestore, type RestoreResult } from './restore-bench.ts';
 import { printScaling, runScalingBench, type ScalingResult } from './scaling-bench.ts';
-import { grouped, mib, ms, Resources, StackDownError, checkStack, round } from './support.ts';
+import { grouped, mib, ms, Resources, StackDownError, round } from './support.ts';
 import { runThroughput, type ThroughputResult } from './throughput.ts';
 
 const BENCHES = ['throughput', 'ceiling', 'scaling', 'restore', 'producer', 'gateway', 'kafka-streams', 'dashboard', 'latency', 'delivery'] as const;
@@ -34,7 +34,7 @@ const DEFAULT_PRODUCER_RATES = '10000,20000,25000,30000,35000,40000,50000';
 
 const HELP = `Usage: npm run bench [-- options]
 
-Benchmarks against the running local stack (start it with \`npm run stack -- up --apps\`). Without
+Benchmarks against the local stack; parts of it not running are started first (and stopped at the end). Without
 --only it runs the default suite: ${DEFAULT_SUITE.join(', ')} on ${SUITE_READINGS.toLocaleString('en-US')} readings
 (about 20 min on 2 cores). Throughput, ceiling, kafka-streams and scaling read ONE pre-filled
 6-partition input topic (filled once per run, deterministic: seeded values, RANGE faults on
@@ -47,7 +47,8 @@ output topics.
      ProducerPerformance writing as many records of the same size into a scratch topic, one
      round after each throughput run (so it runs them too); ours as a fraction of the raw rates;
      scaling: the input processed by 1, 2, then 3 StreamProcessor instances (--scaling-instances),
-     each a separate process, in one group; readings/s, speedup, CPU, and the output checked;
+     each a separate process, in one group, the steps in turn --scaling-rounds times (medians);
+     readings/s, speedup, CPU, and the output of every run checked;
   2. restore (only with --only restore): time to rebuild a partition's state with restorePartitions() from a changelog;
   3. producer (only with --only producer): readings/s of the producer CLI (one process) into the
      broker, ramping --rate until it falls behind, next to Kafka's own ProducerPerformance at the
@@ -58,11 +59,12 @@ output topics.
      produces its readings (messages/s delivered, each subscriber checked against the topic,
      gateway RSS and CPU), then the latency from a reading to its OPEN RANGE alert at a
      StreamAlerts subscriber. Its readings also go through the running pipeline.
-  5. kafka-streams: our StreamProcessor, then a Kafka Streams
+  5. kafka-streams: our StreamProcessor and a Kafka Streams
      3.9.1 app computing the same windows and RANGE alerts (bench/kafka-streams, built with
      Maven when its jar is missing), each on the same pre-filled input (--readings, with RANGE
-     faults), timed to their committed end offsets; readings/s of both, the ratio, and a check
-     that every final window and RANGE alert agrees.
+     faults), timed to their committed end offsets, --ks-rounds rounds alternating which goes
+     first; readings/s of both (medians), the ratio of the medians, and a check that every final
+     window and RANGE alert of the first round agrees.
   6. dashboard (in the suite, last): the dashboard's Fleet page in Chromium while N
      sensors send a reading per second each through the gateway's IngestReadings (so through
      the running pipeline): the page main thread's task durations (p95, against 50 ms) and long
@@ -89,6 +91,7 @@ Options:
   --warm-up-readings N    readings the untimed warm-up processor consumes before the timed runs
                           (default 200000; 0: none)
   --scaling-instances LIST  instance counts of the scaling benchmark, a step each (default 1,2,3)
+  --scaling-rounds N      times every scaling step runs, in turn; each reports its median (default 3)
   --consumer-isolation read_committed|read_uncommitted  ConsumerPerformance's isolation level
                           (default read_committed, as our processor reads)
   --sensors N             sensors in the throughput fleet (default 1000; readings 10 ms apart)
@@ -113,6 +116,7 @@ Options:
   --latency-samples N     gateway benchmark: sensors driven into a RANGE alert, one each (default 30)
   --latency-spacing-ms N  gateway benchmark: time between two of them (default 200)
   --ks-threads N          Kafka Streams stream threads (default 1)
+  --ks-rounds N           rounds of ours and Kafka Streams, alternating which goes first (default 3)
   --ks-store memory|rocksdb  Kafka Streams state stores (default memory, like ours)
   --ks-heap-mib N         the Kafka Streams JVM's heap (default 1024)
   --dashboard-sensors N   sensors live during the dashboard benchmark (default 200)
@@ -172,6 +176,7 @@ function parseOptions(argv: string[]) {
       repeats: { type: 'string', default: '3' },
       'warm-up-readings': { type: 'string', default: '200000' },
       'scaling-instances': { type: 'string', default: '1,2,3' },
+      'scaling-rounds': { type: 'string', default: '3' },
       'consumer-isolation': { type: 'string', default: 'read_committed' },
       sensors: { type: 'string', default: '1000' },
       'commit-interval-ms': { type: 'string', default: '100' },
@@ -191,6 +196,7 @@ function parseOptions(argv: string[]) {
       'latency-samples': { type: 'string', default: '30' },
       'latency-spacing-ms': { type: 'string', default: '200' },
       'ks-threads': { type: 'string', default: '1' },
+      'ks-rounds': { type: 'string', default: '3' },
       'ks-store': { type: 'string', default: 'memory' },
       'ks-heap-mib': { type: 'string', default: '1024' },
       'dashboard-sensors': { type: 'string', default: '200' },
@@ -230,6 +236,7 @@ function parseOptions(argv: string[]) {
     repeats: positiveInt('repeats', values.repeats),
     warmUpReadings,
     scalingInstances: values['scaling-instances'].split(',').map((count) => positiveInt('scaling-instances', count.trim())),
+    scalingRounds: positiveInt('scaling-rounds', values['scaling-rounds']),
     consumerIsolation: values['consumer-isolation'] as 'read_committed' | 'read_uncommitted',
     sensors: positiveInt('sensors', values.sensors),
     commitIntervalMs: positiveInt('commit-interval-ms', values['commit-interval-ms']),
@@ -248,6 +255,7 @@ function parseOptions(argv: string[]) {
     latencySamples: positiveInt('latency-samples', values['latency-samples']),
     latencySpacingMs: positiveInt('latency-spacing-ms', values['latency-spacing-ms']),
     ksThreads: positiveInt('ks-threads', values['ks-threads']),
+    ksRounds: positiveInt('ks-rounds', values['ks-rounds']),
     ksStore: values['ks-store'] as 'memory' | 'rocksdb',
     ksHeapMiB: positiveInt('ks-heap-mib', values['ks-heap-mib']),
     throughput: only.includes('throughput'),
@@ -443,7 +451,7 @@ function printKafkaStreams(result: KafkaStreamsBenchResult): void {
   const ks = kafkaStreams.caughtUp;
   const { windows, alerts } = agreement;
   const lines = [
-    `Kafka Streams baseline: our StreamProcessor, then Kafka Streams 3.9.1, on the same input (exactly-once, commit interval ${result.commitIntervalMs} ms)`,
+    `Kafka Streams baseline: our StreamProcessor and Kafka Streams 3.9.1 on the same input, ${result.rounds.length} round(s) alternating which goes first (exactly-once, commit interval ${result.commitIntervalMs} ms); the first round in detail:`,
     `  input                 ${grouped(result.readings)} readings, ${result.sensors} sensors, ${result.partitions} partitions, ${round(result.fill.eventTimeSpanSeconds / 60, 1)} min of event time; ${grouped(result.faultReadings)} outside their band (RANGE faults); ${result.topics.input}`,
     `  ours                  ${grouped(ours.readingsPerSecond)} readings/s (${ours.seconds.toFixed(1)} s from start() to committed end offsets); steady ${grouped(ours.processingReadingsPerSecond)}/s after ${ours.startupSeconds.toFixed(2)} s start-up`,
     `                        consumed ${grouped(ours.consumed)}, processed ${grouped(ours.processed)}, late ${ours.late}, DLQ ${JSON.stringify(ours.deadLettered)}; windows ${JSON.stringify(ours.windowRecords)}, alerts ${JSON.stringify(ours.alertRecords)}`,
@@ -452,7 +460,8 @@ function printKafkaStreams(result: KafkaStreamsBenchResult): void {
     `                        ${kafkaStreams.threads} stream thread(s), ${kafkaStreams.store} stores, -Xmx${kafkaStreams.heapMiB}m; ${kafkaStreams.launchToCaughtUpSeconds.toFixed(1)} s from launching the JVM (${ks.jvmUptimeAtStartSeconds.toFixed(2)} s before start()); processed ${grouped(ks.readingsProcessed)}, windows ${grouped(ks.windowsEmitted)}, alerts ${grouped(ks.alertsEmitted)}`,
     `                        JVM ${ks.cores.toFixed(2)} cores busy (${ks.cpuSeconds.toFixed(1)} CPU-s), GC ${ks.gcSeconds.toFixed(2)} s in ${ks.gcCollections} collections, RSS peak ${ks.rssPeakMiB === null ? 'n/a' : Math.round(ks.rssPeakMiB)} MiB; closed ${kafkaStreams.closedCleanly ? 'cleanly' : 'NOT cleanly'}${kafkaStreams.closeSeconds === null ? '' : ` in ${kafkaStreams.closeSeconds.toFixed(1)} s`} (${kafkaStreams.logFile})`,
     `                        stream thread while processing: ${kafkaStreams.whileProcessing === null ? 'n/a' : `process ${Math.round(kafkaStreams.whileProcessing.processRatio * 100)}%, commit ${Math.round(kafkaStreams.whileProcessing.commitRatio * 100)}%, poll ${Math.round(kafkaStreams.whileProcessing.pollRatio * 100)}% (${kafkaStreams.whileProcessing.samples} samples of Kafka's metrics, 5 s apart)`}; ${ks.thread['commit-total'] ?? '?'} commits, latency avg ${kafkaStreams.whileProcessing?.commitLatencyAvgMs?.toFixed(1) ?? 'n/a'} ms, max ${ks.thread['commit-latency-max']?.toFixed(0) ?? 'n/a'} ms`,
-    `  ratio ours / KS       ${round(result.ratio, 3)} (1 : ${round(1 / result.ratio, 2)})${result.jar.built ? `; the jar was built first (${result.jar.buildSeconds?.toFixed(0)} s, not timed)` : ''}`,
+    `  rounds                ${result.rounds.map((r, index) => `${index + 1} (${r.first === 'ours' ? 'ours first' : 'KS first'}): ${grouped(r.oursReadingsPerSecond)} vs ${grouped(r.kafkaStreamsReadingsPerSecond)}, ${round(r.ratio, 2)}`).join('; ')}`,
+    `  ratio ours / KS       ${round(result.ratio, 3)} (1 : ${round(1 / result.ratio, 2)}), medians ${grouped(result.median.oursReadingsPerSecond)} vs ${grouped(result.median.kafkaStreamsReadingsPerSecond)} readings/s${result.jar.built ? `; the jar was built first (${result.jar.buildSeconds?.toFixed(0)} s, not timed)` : ''}`,
     `  check windows         ${windows.missingInKafkaStreams === 0 && windows.extraInKafkaStreams === 0 && windows.differing === 0 ? 'OK' : 'MISMATCH'}: ${grouped(windows.matching)} of ${grouped(windows.ours)} final windows identical (count, min, max, sum, mean, first/last event time); only ours ${windows.missingInKafkaStreams}, only Kafka Streams ${windows.extraInKafkaStreams}, different ${windows.differing}; ${grouped(windows.oursStillOpen)} still open at the end on ours (no final on either side)`,
     `  check RANGE alerts    ${alerts.missingInKafkaStreams === 0 && alerts.extraInKafkaStreams === 0 && alerts.differing === 0 ? 'OK' : 'MISMATCH'}: ${grouped(alerts.matching)} of ${grouped(alerts.ours)} occurrences identical (opening and clearing); only ours ${alerts.missingInKafkaStreams}, only Kafka Streams ${alerts.extraInKafkaStreams}, different ${alerts.differing}; records ours ${JSON.stringify(alerts.oursRecords)}, Kafka Streams ${JSON.stringify(alerts.kafkaStreamsRecords)}`,
     ...[...windows.examples, ...alerts.examples].map((example) => `                        ${example}`),
@@ -493,7 +502,10 @@ async function main(): Promise<number> {
     console.log(`wrote ${files.join(', ')} from ${file}`);
     return 0;
   }
-  await checkStack(config.KAFKA_BROKERS, config.SCHEMA_REGISTRY_URL);
+  // As npm test does: start whatever part of the stack and the pipeline is not running (before
+  // anything is timed), and stop only that at the end.
+  const stack = loadStackConfig();
+  const startedComponents = await upWithApps(stack, progress);
 
   const signal = abortOnInterrupt();
   const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
@@ -610,6 +622,7 @@ async function main(): Promise<number> {
         input,
         {
           runId,
+          rounds: options.ksRounds,
           commitIntervalMs: options.commitIntervalMs,
           threads: options.ksThreads,
           store: options.ksStore,
@@ -627,7 +640,7 @@ async function main(): Promise<number> {
     if (input && options.scaling) {
       results.scaling = await runScalingBench(
         input,
-        { runId, instances: options.scalingInstances, commitIntervalMs: options.commitIntervalMs, brokers: config.KAFKA_BROKERS, registryUrl: config.SCHEMA_REGISTRY_URL, outDir, signal, progress },
+        { runId, instances: options.scalingInstances, rounds: options.scalingRounds, commitIntervalMs: options.commitIntervalMs, brokers: config.KAFKA_BROKERS, registryUrl: config.SCHEMA_REGISTRY_URL, outDir, signal, progress },
         resources,
         { kafka, admin, registry },
       );
@@ -698,6 +711,10 @@ async function main(): Promise<number> {
     results.cleanupProblems = await resources.delete(admin, config.SCHEMA_REGISTRY_URL);
     for (const problem of results.cleanupProblems) progress(`  cleanup: ${problem}`);
     await admin.disconnect();
+    if (startedComponents.length > 0) {
+      progress(`stopping what the bench started: ${startedComponents.join(', ')}`);
+      await stackDown(stack, progress, startedComponents);
+    }
   }
 
   const file = join(outDir, `results-${runId}.json`);
@@ -751,7 +768,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(`bench: ${error instanceof StackDownError ? error.message : ((error as Error).stack ?? String(error))}`);
+    console.error(`bench: ${error instanceof StackDownError || error instanceof StackError ? error.message : ((error as Error).stack ?? String(error))}`);
     process.exit(1);
   },
 );

@@ -20,14 +20,18 @@ import { waitForCommittedEnds } from './throughput.ts';
  * in one consumer group, each instance its own OS process (scaling-instance.ts), each step in a
  * fresh group with fresh output topics; timed from the 'start' sent to every instance (all
  * constructed and connected by then) until the group's committed offsets reach the end of all
- * input partitions. Checked from the output: every final window's count is the count the input
- * puts in that window, and the final windows are the same in every step.
+ * input partitions. The steps run `rounds` times in turn (1, 2, 3, 1, 2, 3, …), so that a noisy
+ * minute of the machine does not fall on one step only; each step reports the median. Checked
+ * from the output of every run: every final window's count is the count the input puts in that
+ * window, and the final windows are the same in every run.
  */
 
 export interface ScalingOptions {
   readonly runId: string;
   /** Instance counts, one step each, in order (default 1, 2, 3). */
   readonly instances: readonly number[];
+  /** Times every step runs; a step's figures are its median run's. */
+  readonly rounds: number;
   readonly commitIntervalMs: number;
   readonly brokers: readonly string[];
   readonly registryUrl: string;
@@ -42,7 +46,10 @@ export interface ScalingStep {
   windowCountsTopic: string;
   /** 'start' sent to every instance until the group's committed offsets reached the end of every input partition. */
   seconds: number;
+  /** The median run's (this step's fields are that run's). */
   readingsPerSecond: number;
+  /** Every run of the step, in the order run. */
+  runsReadingsPerSecond: number[];
   /** readingsPerSecond / the first step's (1 instance by default). */
   speedup: number;
   perInstance: InstanceReport[];
@@ -65,7 +72,7 @@ export interface ScalingStep {
     deadLettered: number;
     /** sha256 over the sorted final windows (sensor, start, count, min, max, sum, first/last event time). */
     finalWindowsSha256: string;
-    /** The same final windows as the first step. */
+    /** Every run of this step had the same final windows as the first run of the first step. */
     sameFinalsAsFirstStep: boolean;
     consumedAtLeastReadings: boolean;
     /**
@@ -84,6 +91,8 @@ export interface ScalingResult {
   commitIntervalMs: number;
   /** CPUs of the machine: with 2, a second and third instance compete with each other and the broker. */
   machineCpus: number;
+  /** Runs of every step. */
+  rounds: number;
   input: InputFill;
   steps: ScalingStep[];
   verified: { everyStepExact: boolean };
@@ -192,21 +201,23 @@ async function checkOutput(harness: { kafka: Kafka; registry: SchemaRegistry }, 
   return { finalWindows: finals.size, finalWindowsExact: exact, finalWindowsWrong: wrong, examples, finalWindowsSha256: digest.digest('hex') };
 }
 
-async function runStep(input: BenchInput, count: number, options: ScalingOptions, resources: Resources, harness: { kafka: Kafka; admin: Admin; registry: SchemaRegistry }): Promise<Omit<ScalingStep, 'speedup' | 'check'> & { check: Omit<ScalingStep['check'], 'sameFinalsAsFirstStep' | 'exact'> }> {
+type StepRun = Omit<ScalingStep, 'speedup' | 'runsReadingsPerSecond' | 'check'> & { check: Omit<ScalingStep['check'], 'sameFinalsAsFirstStep' | 'exact'> };
+
+async function runStep(input: BenchInput, count: number, round: number, options: ScalingOptions, resources: Resources, harness: { kafka: Kafka; admin: Admin; registry: SchemaRegistry }): Promise<StepRun> {
   const { admin } = harness;
-  const name = `${options.runId}.scale${count}`;
+  const name = `${options.runId}.scale${count}.r${round}`;
   const topics = processorTopics(input, name);
   const applicationId = `bench-${name}`;
   resources.groups.add(applicationId);
   resources.topics.add(changelogTopicOf(applicationId));
   await createOutputTopics(admin, topics, resources);
-  options.progress(`scaling: ${count} StreamProcessor instance(s), separate processes, group ${applicationId}`);
+  options.progress(`scaling: ${count} StreamProcessor instance(s), separate processes, group ${applicationId} (round ${round} of ${options.rounds})`);
   const instances = Array.from({ length: count }, (_, i) =>
     forkInstance({
       instance: i + 1,
       topics,
       applicationId,
-      clientId: `bench-stream-processor-${options.runId}-${count}-${i + 1}`,
+      clientId: `bench-stream-processor-${options.runId}-${count}-r${round}-${i + 1}`,
       brokers: [...options.brokers],
       registryUrl: options.registryUrl,
       commitIntervalMs: options.commitIntervalMs,
@@ -272,20 +283,38 @@ async function runStep(input: BenchInput, count: number, options: ScalingOptions
 }
 
 export async function runScalingBench(input: BenchInput, options: ScalingOptions, resources: Resources, harness: { kafka: Kafka; admin: Admin; registry: SchemaRegistry }): Promise<ScalingResult> {
+  if (options.rounds < 1) throw new Error('scaling: rounds must be at least 1');
+  const runs = new Map<number, StepRun[]>(options.instances.map((count) => [count, []]));
+  for (let round = 1; round <= options.rounds; round += 1) {
+    for (const count of options.instances) {
+      options.signal.throwIfAborted();
+      runs.get(count)!.push(await runStep(input, count, round, options, resources, harness));
+    }
+  }
+  const reference = runs.get(options.instances[0]!)![0]!.check.finalWindowsSha256;
   const steps: ScalingStep[] = [];
   for (const count of options.instances) {
-    options.signal.throwIfAborted();
-    const step = await runStep(input, count, options, resources, harness);
+    const stepRuns = runs.get(count)!;
+    const byRate = stepRuns.map((run, index) => ({ index, rate: run.readingsPerSecond })).sort((a, b) => a.rate - b.rate);
+    // The median run (for an even count the slower of the middle two): a real run, not an average.
+    const representative = stepRuns[byRate[Math.floor((byRate.length - 1) / 2)]!.index]!;
+    const sameFinalsAsFirstStep = stepRuns.every((run) => run.check.finalWindowsSha256 === reference);
+    const runExact = (run: StepRun) => run.check.finalWindowsWrong === 0 && run.check.finalWindows > 0 && run.check.late === 0 && run.check.deadLettered === 0 && run.check.consumedAtLeastReadings;
+    const exact = stepRuns.every(runExact) && sameFinalsAsFirstStep;
     const first = steps[0];
-    const sameFinalsAsFirstStep = first === undefined || first.check.finalWindowsSha256 === step.check.finalWindowsSha256;
-    const exact = step.check.finalWindowsWrong === 0 && step.check.finalWindows > 0 && step.check.late === 0 && step.check.deadLettered === 0 && step.check.consumedAtLeastReadings && sameFinalsAsFirstStep;
-    steps.push({ ...step, speedup: first === undefined ? 1 : step.readingsPerSecond / first.readingsPerSecond, check: { ...step.check, sameFinalsAsFirstStep, exact } });
+    steps.push({
+      ...representative,
+      runsReadingsPerSecond: stepRuns.map((run) => run.readingsPerSecond),
+      speedup: first === undefined ? 1 : representative.readingsPerSecond / first.readingsPerSecond,
+      check: { ...representative.check, sameFinalsAsFirstStep, exact },
+    });
   }
   return {
     readings: input.fill.readings,
     partitions: input.fill.partitions,
     commitIntervalMs: options.commitIntervalMs,
     machineCpus: cpus().length,
+    rounds: options.rounds,
     input: input.fill,
     steps,
     verified: { everyStepExact: steps.every((step) => step.check.exact) },
@@ -294,14 +323,15 @@ export async function runScalingBench(input: BenchInput, options: ScalingOptions
 
 export function printScaling(result: ScalingResult): string[] {
   const lines = [
-    `Scaling: the same ${grouped(result.readings)} readings (${result.partitions} partitions) by 1..n StreamProcessor instances in one group, each its own process, exactly-once; this machine has ${result.machineCpus} CPUs, shared with the broker`,
+    `Scaling: the same ${grouped(result.readings)} readings (${result.partitions} partitions) by 1..n StreamProcessor instances in one group, each its own process, exactly-once, every step run ${result.rounds} time(s) in turn (a step's figures are its median run's); this machine has ${result.machineCpus} CPUs, shared with the broker`,
     '  instances  readings/s   time      speedup  machine cores  instances cores  consumed (per instance)          redone   rebalances  finals exact',
   ];
   for (const step of result.steps) {
     const joins = step.perInstance.map((report) => report.groupJoins - 1).reduce((a, b) => a + b, 0);
     lines.push(
-      `  ${String(step.instances).padStart(9)}  ${grouped(step.readingsPerSecond).padStart(10)}  ${`${step.seconds.toFixed(1)} s`.padStart(7)}  ${step.speedup.toFixed(2).padStart(7)}  ${(step.cpu.machineCores === null ? 'n/a' : step.cpu.machineCores.toFixed(2)).padStart(13)}  ${step.cpu.instancesCores.toFixed(2).padStart(15)}  ${step.perInstance.map((report) => `${grouped(report.metrics.consumed)}${report.assignedPartitions ? ` (${report.assignedPartitions}p)` : ''}`).join(' + ').padEnd(31)}  ${grouped(step.redoneReadings).padStart(6)}  ${String(joins).padStart(10)}  ${step.check.exact ? 'OK' : 'MISMATCH'} ${grouped(step.check.finalWindowsExact)} of ${grouped(step.check.finalWindows)}${step.check.sameFinalsAsFirstStep ? '' : ', NOT the first step\'s'}`,
+      `  ${String(step.instances).padStart(9)}  ${grouped(step.readingsPerSecond).padStart(10)}  ${`${step.seconds.toFixed(1)} s`.padStart(7)}  ${step.speedup.toFixed(2).padStart(7)}  ${(step.cpu.machineCores === null ? 'n/a' : step.cpu.machineCores.toFixed(2)).padStart(13)}  ${step.cpu.instancesCores.toFixed(2).padStart(15)}  ${step.perInstance.map((report) => `${grouped(report.metrics.consumed)}${report.assignedPartitions ? ` (${report.assignedPartitions}p)` : ''}`).join(' + ').padEnd(31)}  ${grouped(step.redoneReadings).padStart(6)}  ${String(joins).padStart(10)}  ${step.check.exact ? 'OK' : 'MISMATCH'} ${grouped(step.check.finalWindowsExact)} of ${grouped(step.check.finalWindows)}${step.check.sameFinalsAsFirstStep ? '' : ', NOT the first run\'s'}`,
     );
+    lines.push(`             runs: ${step.runsReadingsPerSecond.map((rate) => grouped(rate)).join(', ')} readings/s`);
     for (const example of step.check.examples) lines.push(`             ${example}`);
     if (!step.check.inputAheadOfWallClock) lines.push('             the wall clock had passed the input\'s last timestamp: idle partitions closed their last windows by the wall clock');
     const logs = step.perInstance.filter((report) => Object.keys(report.log.counts).length > 0);
