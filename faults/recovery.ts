@@ -1,11 +1,11 @@
-// What the fault-injection tests share: offsets and lag, the continuous producer, the alert
-// checks and the recovery table. Helpers for the integration tests in general live in
+// What the fault-injection tests share: offsets and lag, the continuous producer, the alert and
+// dead-letter checks and the recovery table. Helpers for the integration tests in general live in
 // e2e/support.ts, imported from there.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ALERTS_TOPIC, type Alert, type AlertKey } from '@iot/contracts';
+import { ALERTS_TOPIC, SENSOR_READINGS_DLQ_TOPIC, SENSOR_READINGS_TOPIC, type Alert, type AlertKey } from '@iot/contracts';
 import { collectFromTopic, kafka, produceReadings, query, REPO_ROOT, waitFor, type SimulatorTally, type TopicRecord } from '@iot/e2e/support';
 
 /** The stream processor's consumer group, and each sink's (Connect names it connect-<connector>). */
@@ -202,6 +202,56 @@ export async function assertAlertsExactlyOnce(prefix: string, where: string): Pr
     2000,
   );
   return assertNoDuplicatedAlerts(records, where);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dead letters
+
+/**
+ * The reason the processor gives for each kind of malformed record the simulator sends
+ * (producers/src/transport-faults.ts): every fault test's producer sends all of them.
+ */
+const SIMULATED_MALFORMED_REASONS: Record<string, RegExp> = {
+  'bad-magic-byte': /starts with byte 0x7b, not the schema registry magic byte/,
+  undecodable: /value does not decode/,
+  'invalid-value': /value is not a finite number \(NaN\)/,
+};
+
+/**
+ * Fails unless each malformed record the simulator sent for `prefix` and Kafka acknowledged (the
+ * tally counts no other) is on the DLQ exactly once: dead-lettered as the kind it was sent as
+ * (its `sim.malformed` header), with that kind's reason, its source on the readings topic, no
+ * source record twice, and the DLQ's count per kind equal to the tally's. The DLQ is read only
+ * once the processor has committed the readings topic's end, so every DLQ record of the run is
+ * visible by then, a second copy written by a restarted processor included. Answers with the
+ * number checked per kind.
+ */
+export async function assertMalformedDeadLetteredOnce(prefix: string, malformed: SimulatorTally['malformed'], where: string): Promise<{ checked: number; byKind: Record<string, number> }> {
+  assert.deepEqual(Object.keys(malformed.byKind).sort(), Object.keys(SIMULATED_MALFORMED_REASONS).sort(), `${where}: the simulator sent every kind of malformed record`);
+  await waitCaughtUp(`${where}: the processor caught up before the DLQ is read`, PROCESSOR_GROUP, SENSOR_READINGS_TOPIC, await endOffsets(SENSOR_READINGS_TOPIC), 180_000);
+  const prefixBytes = Buffer.from(prefix);
+  const deadLetters = (await collectFromTopic<Buffer | null, Buffer>(SENSOR_READINGS_DLQ_TOPIC, {
+    raw: true,
+    select: (key) => key !== null && key.includes(prefixBytes),
+    done: () => true,
+    untilEnd: true,
+    timeoutMs: 120_000,
+  })).filter((record) => record.headers['sim.malformed'] !== undefined);
+  const sources = deadLetters.map((record) => `${record.headers['dlq.source.partition']}:${record.headers['dlq.source.offset']}`);
+  assert.equal(new Set(sources).size, sources.length, `${where}: no malformed record is dead-lettered twice`);
+  const byKind: Record<string, number> = {};
+  for (const record of deadLetters) {
+    const kind = record.headers['dlq.kind'] ?? '';
+    const at = `${where}: DLQ offset ${record.partition}:${record.offset} (source ${record.headers['dlq.source.partition']}:${record.headers['dlq.source.offset']})`;
+    assert.equal(kind, record.headers['sim.malformed'], `${at}: dead-lettered as the kind it was sent as (${record.headers['dlq.reason']})`);
+    const reason = SIMULATED_MALFORMED_REASONS[kind];
+    assert.ok(reason, `${at}: ${kind} is a kind the simulator sends`);
+    assert.match(record.headers['dlq.reason'] ?? '', reason, `${at}: the reason of a ${kind} record`);
+    assert.equal(record.headers['dlq.source.topic'], SENSOR_READINGS_TOPIC, `${at}: its source topic`);
+    byKind[kind] = (byKind[kind] ?? 0) + 1;
+  }
+  assert.deepEqual(byKind, malformed.byKind, `${where}: the DLQ per kind equals the tally per kind (${deadLetters.length} dead-lettered, ${malformed.count} acknowledged)`);
+  return { checked: deadLetters.length, byKind };
 }
 
 // ---------------------------------------------------------------------------------------------

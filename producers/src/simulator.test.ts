@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import type { Message, Producer, ProducerRecord } from 'kafkajs';
 import type { SensorReading } from '@iot/contracts';
+import { defaultFleet, scaleIntervals } from './fleet.ts';
 import { seededRandom } from './signal.ts';
-import { checkTimingRatios, LATE_AFTER_MS, readingTime, type ReadingKind } from './simulator.ts';
+import { checkTimingRatios, LATE_AFTER_MS, readingTime, simulate, type ReadingKind } from './simulator.ts';
 import { Tally } from './tally.ts';
-import { checkTransportRatio, malformedValue } from './transport-faults.ts';
+import { checkTransportRatio, MALFORMED_HEADER, malformedValue } from './transport-faults.ts';
 
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 30);
 
@@ -114,4 +117,32 @@ test('malformed values: JSON text (bad magic byte), a frame that does not decode
   assert.deepEqual([...undecodable], [0, 0, 0, 0, 7, 2]);
   assert.equal(String(await malformedValue('invalid-value', reading, 7, encode)), 'avro:NaN');
   assert.throws(() => checkTransportRatio('--malformed-ratio', 1.5), /^Error: --malformed-ratio: expected a number from 0 to 1/);
+});
+
+test('a send Kafka did not acknowledge is in no tally: neither its readings nor its malformed records', async (t) => {
+  // registerSchema's POST to the registry.
+  t.mock.method(globalThis, 'fetch', async () => new Response(JSON.stringify({ id: 1 })));
+  const registry = { getSchema: async () => ({}), encode: async (_id: number, value: unknown) => Buffer.from(JSON.stringify(value)) } as unknown as SchemaRegistry;
+  // Every other send fails, as during a broker outage that outlasts the producer's retries.
+  const acknowledged: Message[] = [];
+  let sends = 0;
+  const producer = {
+    send: async (record: ProducerRecord) => {
+      sends += 1;
+      if (sends % 2 === 0) throw new Error('broker unavailable');
+      acknowledged.push(...record.messages);
+      return [];
+    },
+  } as unknown as Producer;
+  const tally = new Tally();
+  const stats = await simulate(producer, registry, 'http://registry.invalid', scaleIntervals(defaultFleet(), 400), { seed: 7, durationMs: 1500, malformedRatio: 0.3, tally });
+
+  const malformedKinds = acknowledged.map((message) => message.headers?.[MALFORMED_HEADER]).filter((kind) => kind !== undefined).map(String);
+  const acknowledgedByKind: Record<string, number> = {};
+  for (const kind of malformedKinds) acknowledgedByKind[kind] = (acknowledgedByKind[kind] ?? 0) + 1;
+  const file = tally.toJSON();
+  assert.ok(sends >= 4 && stats.errors > 0, `some sends failed (${sends} sends, ${stats.errors} records not acknowledged)`);
+  assert.deepEqual(file.malformed, { count: malformedKinds.length, byKind: Object.fromEntries(Object.entries(acknowledgedByKind).sort()) });
+  assert.equal(stats.malformed, malformedKinds.length);
+  assert.equal(file.windows.reduce((sum, window) => sum + window.count, 0), acknowledged.length - malformedKinds.length);
 });
