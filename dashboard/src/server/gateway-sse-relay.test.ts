@@ -174,6 +174,40 @@ test('a browser that does not read: past maxQueuedBytes the response ends with r
   assert.equal(all.filter((frame) => frame.includes('event: thing')).length, sent, 'everything queued before it is still delivered');
 });
 
+test('an idle stream gets a `: heartbeat` comment every heartbeatMs, and none once the stream is closed', { timeout: 10_000 }, async (t) => {
+  // The relay's interval runs on the test's clock; its batching (setImmediate) stays real.
+  t.mock.timers.enable({ apis: ['setInterval'] });
+  const { response, calls } = relay({}, { heartbeatMs: 5_000 });
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  const heartbeats = () => text.split('\n\n').filter((frame) => frame === ': heartbeat').length;
+  const readUntil = async (done: () => boolean): Promise<void> => {
+    while (!done()) {
+      const chunk = await reader.read();
+      if (chunk.done) return;
+      text += decoder.decode(chunk.value, { stream: true });
+    }
+  };
+  calls[0]!.emit('metadata');
+  calls[0]!.emit('data', { snapshot: false, cursor: 't@0:1', snapshotComplete: { count: 0 } });
+  t.mock.timers.tick(4_999);
+  await readUntil(() => text.includes('event: snapshot-complete'));
+  assert.equal(heartbeats(), 0, 'none before the first interval');
+  for (let n = 1; n <= 3; n++) {
+    t.mock.timers.tick(n === 1 ? 1 : 5_000);
+    await readUntil(() => heartbeats() >= n);
+  }
+  assert.equal(heartbeats(), 3, 'one per interval, with nothing from the gateway meanwhile');
+
+  // The gateway ends the stream: the response closes, and no heartbeat follows.
+  calls[0]!.emit('end');
+  t.mock.timers.tick(60_000);
+  await readUntil(() => false);
+  assert.equal(heartbeats(), 3, 'no heartbeat after the stream closed');
+  assert.ok(text.endsWith('event: error\ndata: ENDED: the gateway closed the stream\n\n'), text.slice(-120));
+});
+
 test('closing the tab (the request is aborted) cancels the gRPC call', () => {
   const { calls, abort } = relay();
   assert.equal(calls[0]!.cancelled, false);
