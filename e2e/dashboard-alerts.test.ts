@@ -28,12 +28,18 @@ async function waitForState(page: Page, sensorId: string, state: string): Promis
   );
 }
 
+/** The count in a title badged with open critical alerts ("(3 critical) Fleet · IoT pipeline"), or null without the badge. */
+async function criticalInTitle(page: Page, pageTitle: string): Promise<number | null> {
+  const badge = /^\((\d+) critical\) (.*)$/.exec(await page.title());
+  return badge !== null && badge[2] === pageTitle ? Number(badge[1]) : null;
+}
+
 async function openLive(page: Page, path: string): Promise<void> {
   await page.goto(`${DASHBOARD}${path}`);
   await page.waitForFunction(() => document.querySelector('[data-testid="stream-status"]')?.textContent === 'live', undefined, { timeout: 60_000 });
 }
 
-test('alerts page: a new RANGE alert appears live in two pages, Acknowledge (by keyboard) in one shows ACKNOWLEDGED in the other, and clearing moves it to history; no serious or critical axe-core violation in any of these states, light or dark', { timeout: 240_000 }, async () => {
+test('alerts page: a new CRITICAL RANGE alert appears live in two pages, highlighted as new (not after a reload) and counted in the Fleet page\'s title too, Acknowledge (by keyboard) in one shows ACKNOWLEDGED in the other, and clearing moves it to history; no serious or critical axe-core violation in any of these states, light or dark', { timeout: 240_000 }, async () => {
   const prefix = uniquePrefix('e2e-dash-alerts');
   const sensorId = `${prefix}temp-1`;
   const at = (i: number) => Date.now() - 5000 + i * 100;
@@ -60,26 +66,45 @@ test('alerts page: a new RANGE alert appears live in two pages, Acknowledge (by 
     assert.equal(await pageB.getByLabel('Sensor').inputValue(), sensorId, 'the form shows the filter in force');
     assert.equal(await rangeRow(pageA, 'current-alerts', sensorId).count(), 0, 'a fresh sensor has no alert yet');
     assert.match((await pageB.locator('main').textContent()) ?? '', /No open or acknowledged alerts/);
+    // The Fleet page follows every alert too, and badges its title the same way.
+    const fleet = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await fleet.goto(`${DASHBOARD}/fleet`);
+    await fleet.waitForFunction(() => document.querySelector('[data-testid="alerts-stream-status"]')?.textContent === 'alerts live', undefined, { timeout: 60_000 });
 
-    // Three readings above the temperature maximum (45 °C) open RANGE.
-    const opened = await ingestReadings([reading(0, 50), reading(1, 50), reading(2, 50)]);
+    // Three readings far above the temperature maximum (45 °C; 60 is more than 10% of the band beyond it) open a CRITICAL RANGE.
+    const opened = await ingestReadings([reading(0, 60), reading(1, 60), reading(2, 60)]);
     assert.equal(opened.accepted, 3);
     for (const page of [pageA, pageB]) {
       const row = rangeRow(page, 'current-alerts', sensorId);
       await row.waitFor({ timeout: 60_000 });
       assert.equal(await row.getAttribute('data-state'), 'OPEN');
+      assert.equal(await row.getAttribute('data-new'), 'true', 'a critical alert that arrived live is highlighted as new');
       const text = (await row.textContent()) ?? '';
-      assert.match(text, /CRITICAL|WARNING/, 'severity as text');
+      assert.match(text, /CRITICAL/, 'severity as text');
       assert.ok(text.includes(sensorId), 'the sensor');
       assert.match(text, /Out of range/, 'the rule');
-      assert.match(text, /50 vs 45/, 'value vs threshold');
+      assert.match(text, /60 vs 45/, 'value vs threshold');
       assert.match(text, /UTC/, 'since when');
     }
+    assert.ok(((await criticalInTitle(pageB, 'Alerts · IoT pipeline')) ?? 0) >= 1, `page B's title counts it: ${await pageB.title()}`);
+    // Fleet's badge counts the same open critical alerts as the unfiltered Alerts page (others' alerts included).
+    let titles: [number | null, number | null] = [null, null];
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 250))) {
+      titles = [await criticalInTitle(fleet, 'Fleet · IoT pipeline'), await criticalInTitle(pageA, 'Alerts · IoT pipeline')];
+      if (titles[0] !== null && titles[0] === titles[1]) break;
+    }
+    assert.ok(titles[0] !== null && titles[0] >= 1 && titles[0] === titles[1], `Fleet's title badge equals the Alerts page's: ${await fleet.title()} / ${await pageA.title()}`);
+    await fleet.close();
     await saveScreenshot(pageA, 'dashboard-alerts-open', { fullPage: false });
     // axe-core on page B, whose filter holds just this alert (the unfiltered page holds every test's
     // alerts, over a thousand rows, ~35 s per axe run): the same markup, in each state it takes.
     await assertAccessibleInBothSchemes(pageB, '/alerts with an OPEN alert');
     await assertFitsLaptopScreens(pageB, '/alerts');
+    // After a reload the alert comes from the server-rendered snapshot: no longer new.
+    await pageB.reload();
+    assert.equal(await rangeRow(pageB, 'current-alerts', sensorId).getAttribute('data-new'), null, 'not new in the server render');
+    await pageB.waitForFunction(() => document.querySelector('[data-testid="stream-status"]')?.textContent === 'live', undefined, { timeout: 60_000 });
+    assert.equal(await rangeRow(pageB, 'current-alerts', sensorId).getAttribute('data-new'), null, 'nor in the live snapshot');
 
     // Page A acknowledges it with the keyboard: name field, then the row's labelled button.
     await pageA.getByLabel('Acknowledge as').fill('e2e-page-a');
@@ -104,6 +129,7 @@ test('alerts page: a new RANGE alert appears live in two pages, Acknowledge (by 
       await rangeRow(page, 'cleared-alerts', sensorId).waitFor({ timeout: 60_000 });
       assert.equal(await rangeRow(page, 'current-alerts', sensorId).count(), 0, 'no longer current');
       assert.match((await rangeRow(page, 'cleared-alerts', sensorId).textContent()) ?? '', /e2e-page-a/, 'who acknowledged it');
+      assert.equal(await rangeRow(page, 'cleared-alerts', sensorId).getAttribute('data-cleared-live'), 'true', 'it fades into the history');
     }
     for (const page of [pageA, pageB]) assert.equal(await page.getByTestId('stream-status').textContent(), 'live');
     await saveScreenshot(pageB, 'dashboard-alerts-cleared');

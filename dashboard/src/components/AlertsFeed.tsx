@@ -4,6 +4,7 @@ import { memo, useCallback, useEffect, useMemo, useReducer, useRef, useState, ty
 import {
   ALERT_ACK_PATH,
   ALERT_EVENTS,
+  isOpenCritical,
   toAlertPayload,
   toAlertRemovedPayload,
   type AlertPayload,
@@ -12,13 +13,16 @@ import {
 import {
   alertFeedReducer,
   clearedAlerts,
+  clearedLive,
   currentAlerts,
   initialAlertFeed,
+  isNewCritical,
   type AlertFeedAction,
   type FeedStatus,
 } from '../lib/alert-feed.ts';
 import { numberText } from '../lib/format.ts';
 import { STREAM_EVENTS } from '../lib/stream-events.ts';
+import { useCriticalAlertsTitle } from './use-critical-alerts-title.ts';
 import { useRelayedStream } from './use-relayed-stream.ts';
 
 const STATUS_TEXT: Record<FeedStatus, string> = {
@@ -93,12 +97,7 @@ export default function AlertsFeed({ streamUrl, initialAlerts, takenAtMs, snapsh
 
   const current = useMemo(() => currentAlerts(state), [state]);
   const history = useMemo(() => clearedAlerts(state), [state]);
-  const openCritical = current.filter((alert) => alert.state === 'OPEN' && alert.severity === 'CRITICAL').length;
-
-  // A new critical alert shows in the tab's title too, without sound or motion.
-  useEffect(() => {
-    document.title = openCritical > 0 ? `(${openCritical} critical) ${pageTitle}` : pageTitle;
-  }, [openCritical, pageTitle]);
+  useCriticalAlertsTitle(current.filter(isOpenCritical).length, pageTitle);
 
   const saveAckAs = (event: FormEvent<HTMLFormElement>): void => event.preventDefault();
   const changeAckAs = (value: string): void => {
@@ -221,7 +220,14 @@ export default function AlertsFeed({ streamUrl, initialAlerts, takenAtMs, snapsh
               </thead>
               <tbody>
                 {current.map((alert) => (
-                  <CurrentAlertRow key={alert.alertId} alert={alert} nowMs={minuteNow} ack={acks.get(alert.alertId)} onAcknowledge={acknowledge} />
+                  <CurrentAlertRow
+                    key={alert.alertId}
+                    alert={alert}
+                    isNew={isNewCritical(state, alert, nowMs)}
+                    nowMs={minuteNow}
+                    ack={acks.get(alert.alertId)}
+                    onAcknowledge={acknowledge}
+                  />
                 ))}
               </tbody>
             </table>
@@ -252,7 +258,7 @@ export default function AlertsFeed({ streamUrl, initialAlerts, takenAtMs, snapsh
               </thead>
               <tbody>
                 {history.map((alert) => (
-                  <ClearedAlertRow key={alert.alertId} alert={alert} nowMs={minuteNow} />
+                  <ClearedAlertRow key={alert.alertId} alert={alert} clearedLive={clearedLive(state, alert)} nowMs={minuteNow} />
                 ))}
               </tbody>
             </table>
@@ -263,9 +269,10 @@ export default function AlertsFeed({ streamUrl, initialAlerts, takenAtMs, snapsh
   );
 }
 
-const ClearedAlertRow = memo(function ClearedAlertRow({ alert, nowMs }: { alert: AlertPayload; nowMs: number | null }) {
+/** `data-cleared-live`: it cleared while the page was open, so its row fades in (globals.css). */
+const ClearedAlertRow = memo(function ClearedAlertRow({ alert, clearedLive, nowMs }: { alert: AlertPayload; clearedLive: boolean; nowMs: number | null }) {
   return (
-    <tr data-testid="alert-row" data-alert-id={alert.alertId} data-state={alert.state}>
+    <tr data-testid="alert-row" data-alert-id={alert.alertId} data-state={alert.state} data-cleared-live={clearedLive ? 'true' : undefined}>
       <td>
         <SeverityBadge alert={alert} />
       </td>
@@ -285,20 +292,29 @@ const ClearedAlertRow = memo(function ClearedAlertRow({ alert, nowMs }: { alert:
   );
 });
 
+/** `data-new`: a critical alert that arrived live moments ago, highlighted by a tint that fades (globals.css). */
 const CurrentAlertRow = memo(function CurrentAlertRow({
   alert,
+  isNew,
   nowMs,
   ack,
   onAcknowledge,
 }: {
   alert: AlertPayload;
+  isNew: boolean;
   nowMs: number | null;
   ack: AckStatus | undefined;
   onAcknowledge: (alert: AlertPayload) => Promise<void>;
 }) {
   const waiting = ack?.kind === 'sending' || ack?.kind === 'sent';
   return (
-    <tr data-testid="alert-row" data-alert-id={alert.alertId} data-state={alert.state} className={`severity-row-${alert.severity.toLowerCase()}`}>
+    <tr
+      data-testid="alert-row"
+      data-alert-id={alert.alertId}
+      data-state={alert.state}
+      data-new={isNew ? 'true' : undefined}
+      className={`severity-row-${alert.severity.toLowerCase()}`}
+    >
       <td>
         <SeverityBadge alert={alert} />
       </td>

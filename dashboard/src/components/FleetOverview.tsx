@@ -11,6 +11,7 @@ import {
   latestReading,
   NO_FILTERS,
   openAlertCount,
+  openCriticalAlertCount,
   SENSOR_STATUS_ORDER,
   sensorStatus,
   type FleetAction,
@@ -26,6 +27,7 @@ import { READING_EVENTS, READINGS_STREAM_PATH, toReadingPayload } from '../lib/r
 import { sparklinePoints } from '../lib/sparkline.ts';
 import { numberText } from '../lib/format.ts';
 import { STREAM_EVENTS } from '../lib/stream-events.ts';
+import { useCriticalAlertsTitle } from './use-critical-alerts-title.ts';
 import { useRelayedStream, type RelayedStreamHandlers } from './use-relayed-stream.ts';
 
 const STREAM_STATUS_TEXT: Record<StreamStatus, string> = {
@@ -51,6 +53,8 @@ export interface FleetOverviewProps {
   readonly takenAtMs: number;
   /** Why there is no registry. */
   readonly registryProblem: string | null;
+  /** The tab's title, which an open critical alert prefixes with its count. */
+  readonly pageTitle: string;
 }
 
 /** The handlers of one stream's generic events, tagged with the stream. */
@@ -63,7 +67,7 @@ function streamEvents(stream: FleetStream): RelayedStreamHandlers<FleetAction>['
   };
 }
 
-export default function FleetOverview({ registry, takenAtMs, registryProblem }: FleetOverviewProps) {
+export default function FleetOverview({ registry, takenAtMs, registryProblem, pageTitle }: FleetOverviewProps) {
   const [state, dispatch] = useReducer(fleetReducer, registry, initialFleet);
   const [filters, setFilters] = useState<FleetFilters>(NO_FILTERS);
   // The server render's clock until mounted, so the server render and the first client render agree.
@@ -106,6 +110,9 @@ export default function FleetOverview({ registry, takenAtMs, registryProblem }: 
     disconnected: (problem) => ({ type: 'disconnected', stream: 'alerts', problem }),
     apply,
   });
+
+  const openCritical = useMemo(() => openCriticalAlertCount(state.openAlerts), [state.openAlerts]);
+  useCriticalAlertsTitle(openCritical, pageTitle);
 
   const facets = useMemo(() => fleetFacets(state), [state]);
   const groups = useMemo(() => fleetGroups(state, filters), [state, filters]);

@@ -2,7 +2,8 @@
 
 import { useEffect, useMemo, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { MINUTE_MS, minuteTotals, windowKey } from '../lib/minute-totals.ts';
+import { utcTime } from '../lib/format.ts';
+import { MINUTE_MS, minuteTotals, THROUGHPUT_MINUTES, windowKey, type MinuteTotalsView } from '../lib/minute-totals.ts';
 import {
   SSE_EVENTS,
   toWindowCountPayload,
@@ -19,9 +20,8 @@ const STATUS_TEXT: Record<StreamStatus, string> = {
   reconnecting: 'reconnecting…',
 };
 
-const SHOWN_MINUTES = 15;
 /** Windows older than this are dropped from memory. */
-const RETAIN_MS = (SHOWN_MINUTES + 5) * MINUTE_MS;
+const RETAIN_MS = (THROUGHPUT_MINUTES + 5) * MINUTE_MS;
 const CHART_HEIGHT = 320;
 
 /** Latest value per (sensorId, windowStartMs). */
@@ -29,14 +29,26 @@ type WindowMap = ReadonlyMap<string, WindowCountPayload>;
 
 type StreamAction =
   | { readonly kind: 'ready' }
+  | { readonly kind: 'snapshot-complete' }
   | { readonly kind: 'resync' }
   | { readonly kind: 'window'; readonly window: WindowCountPayload }
   | { readonly kind: 'disconnected'; readonly problem: string | null };
 
-export default function LiveWindowCounts() {
+export interface LiveWindowCountsProps {
+  /** The server render's totals, from the gateway's snapshot; null when it did not give one in time. */
+  readonly initialView: MinuteTotalsView | null;
+  readonly takenAtMs: number | null;
+  /** Why there is no server-rendered snapshot. */
+  readonly snapshotProblem: string | null;
+}
+
+export default function LiveWindowCounts({ initialView, takenAtMs, snapshotProblem }: LiveWindowCountsProps) {
   const [windows, setWindows] = useState<WindowMap>(() => new Map());
+  // The server's totals stand until this page's own stream has sent its whole snapshot, which
+  // then replaces them (never adds to them: the two snapshots hold the same windows).
+  const [streamSnapshotComplete, setStreamSnapshotComplete] = useState(false);
   const [status, setStatus] = useState<StreamStatus>('connecting');
-  const [lastMessageAt, setLastMessageAt] = useState<number | null>(null);
+  const [lastMessageAt, setLastMessageAt] = useState<number | null>(takenAtMs);
   const [serverError, setServerError] = useState<string | null>(null);
   // null until mounted, so the server render and the first client render agree.
   const [nowMs, setNowMs] = useState<number | null>(null);
@@ -53,6 +65,7 @@ export default function LiveWindowCounts() {
       // "live" once the gateway has accepted the stream, not merely when this route answered:
       // with the gateway down the route opens and then reports the error.
       [SSE_EVENTS.ready]: () => ({ kind: 'ready' }),
+      [SSE_EVENTS.snapshotComplete]: () => ({ kind: 'snapshot-complete' }),
       // The route lost its place (cursor too old, or this page read too slowly): drop every window;
       // a fresh snapshot follows.
       [SSE_EVENTS.resync]: () => ({ kind: 'resync' }),
@@ -70,6 +83,8 @@ export default function LiveWindowCounts() {
         } else if (action.kind === 'disconnected') {
           if (action.problem !== null) setServerError(action.problem);
           setStatus('reconnecting');
+        } else if (action.kind === 'snapshot-complete') {
+          setStreamSnapshotComplete(true);
         }
       }
       // The windows after the batch's last resync, in one state update.
@@ -88,8 +103,8 @@ export default function LiveWindowCounts() {
   });
 
   const view = useMemo(
-    () => (nowMs === null ? null : minuteTotals(windows.values(), nowMs, SHOWN_MINUTES)),
-    [windows, nowMs],
+    () => (initialView !== null && !streamSnapshotComplete ? initialView : nowMs === null ? null : minuteTotals(windows.values(), nowMs, THROUGHPUT_MINUTES)),
+    [initialView, streamSnapshotComplete, windows, nowMs],
   );
 
   const secondsAgo =
@@ -98,19 +113,27 @@ export default function LiveWindowCounts() {
   return (
     <section className="panel" aria-labelledby="window-counts-heading">
       <header className="panel-header">
-        <h2 id="window-counts-heading">Readings per minute, all sensors (UTC, last {SHOWN_MINUTES} minutes)</h2>
+        <h2 id="window-counts-heading">Readings per minute, all sensors (UTC, last {THROUGHPUT_MINUTES} minutes)</h2>
         <span className={`status status-${status}`} data-testid="stream-status" role="status" aria-live="polite">
           {STATUS_TEXT[status]}
         </span>
       </header>
 
       <p className="summary">
-        {view === null || secondsAgo === null
+        {view === null || lastMessageAt === null
           ? 'No data yet'
-          : `${view.sensorCount} sensors, newest data ${secondsAgo}s ago`}
+          : secondsAgo === null
+            ? `${view.sensorCount} sensors, data as of ${utcTime(lastMessageAt)} UTC`
+            : `${view.sensorCount} sensors, newest data ${secondsAgo}s ago`}
         {' · '}
         Total readings: <strong data-testid="total-readings">{view?.totalReadings ?? 0}</strong>
       </p>
+
+      {initialView === null && snapshotProblem !== null && status !== 'live' ? (
+        <p className="error" role="alert">
+          The current figures could not be loaded yet ({snapshotProblem}); connecting…
+        </p>
+      ) : null}
 
       {/* The chart's own keyboard layer (a focusable svg, role application) is named by its title:
           the left and right arrow keys move the tooltip, which is announced, from minute to minute. */}
@@ -119,7 +142,7 @@ export default function LiveWindowCounts() {
           <BarChart
             data={view?.minutes ?? []}
             margin={{ top: 8, right: 16, bottom: 8, left: 0 }}
-            title={`Bar chart of readings per minute summed over all sensors for the last ${SHOWN_MINUTES} minutes`}
+            title={`Bar chart of readings per minute summed over all sensors for the last ${THROUGHPUT_MINUTES} minutes`}
             desc="Use the left and right arrow keys to read each minute's total."
           >
             <CartesianGrid strokeDasharray="3 3" vertical={false} className="chart-grid" />

@@ -4,9 +4,12 @@ import type { AlertPayload } from './alert.ts';
 import {
   alertFeedReducer,
   clearedAlerts,
+  clearedLive,
   currentAlerts,
   HISTORY_LIMIT,
   initialAlertFeed,
+  isNewCritical,
+  NEW_CRITICAL_HIGHLIGHT_MS,
   type AlertFeedAction,
   type AlertFeedState,
 } from './alert-feed.ts';
@@ -175,4 +178,44 @@ test('current alerts: critical first, then the most recently opened; history kee
   assert.equal(history.length, HISTORY_LIMIT);
   assert.equal(history[0]!.sensorId, 'c-new');
   assert.equal(history.at(-1)!.sensorId, `c-${HISTORY_LIMIT + 10 - HISTORY_LIMIT + 1}`);
+});
+
+test('a critical alert that arrives live is new for NEW_CRITICAL_HIGHLIGHT_MS; one from a snapshot or the server render never is', () => {
+  const fromServer = alert('server', { severity: 'CRITICAL' });
+  const fromSnapshot = alert('snap', { severity: 'CRITICAL' });
+  let state = run(initialAlertFeed([fromServer], T0), { type: 'ready', resumed: false }, snap(fromServer), snap(fromSnapshot), { type: 'snapshot-complete', atMs: T0 });
+  const arrived = alert('live', { severity: 'CRITICAL' });
+  const warning = alert('warn');
+  state = run(state, live(arrived, T0 + 1_000), live(warning, T0 + 1_000));
+  const isNew = (payload: AlertPayload, nowMs: number) => isNewCritical(state, state.alerts.get(payload.alertId)!, nowMs);
+  assert.equal(isNew(fromServer, T0 + 1_000), false);
+  assert.equal(isNew(fromSnapshot, T0 + 1_000), false);
+  assert.equal(isNew(warning, T0 + 1_000), false, 'a warning is not called out');
+  assert.equal(isNew(arrived, T0 + 1_000), true);
+  assert.equal(isNew(arrived, T0 + 1_000 + NEW_CRITICAL_HIGHLIGHT_MS - 1), true);
+  assert.equal(isNew(arrived, T0 + 1_000 + NEW_CRITICAL_HIGHLIGHT_MS), false, 'only for a short while');
+
+  // A refresh of an alert already open and critical (a new peak) does not make it new again.
+  state = run(state, live({ ...fromServer, peakValue: 60 }, T0 + 2_000));
+  assert.equal(isNew(fromServer, T0 + 2_000), false);
+  // A warning that turns critical is a new critical alert; acknowledging one ends its highlight.
+  state = run(state, live({ ...warning, severity: 'CRITICAL' }, T0 + 3_000));
+  assert.equal(isNew(warning, T0 + 3_000), true);
+  state = run(state, live({ ...warning, severity: 'CRITICAL', state: 'ACKNOWLEDGED' }, T0 + 4_000));
+  assert.equal(isNew(warning, T0 + 4_000), false);
+});
+
+test('an alert cleared live is marked for the history fade; one cleared in a snapshot is not; marks go with their alerts', () => {
+  const clearedBefore = alert('before', { state: 'CLEARED', clearedAtMs: T0 });
+  const open = alert('now', { severity: 'CRITICAL' });
+  let state = run(initialAlertFeed([clearedBefore, open], T0), { type: 'ready', resumed: true });
+  state = run(state, live({ ...open, state: 'CLEARED', clearedAtMs: T0 + 1 }, T0 + 1));
+  assert.equal(clearedLive(state, state.alerts.get(open.alertId)!), true);
+  assert.equal(clearedLive(state, state.alerts.get(clearedBefore.alertId)!), false);
+  assert.equal(isNewCritical(state, state.alerts.get(open.alertId)!, T0 + 1), false, 'a cleared alert is not new');
+
+  state = run(state, { type: 'removed', removed: { sensorId: 'now', rule: 'RANGE' }, atMs: T0 + 2 });
+  assert.deepEqual([...state.liveChanges.keys()], [], 'the mark of a removed alert is dropped');
+  state = run(state, live(alert('again', { severity: 'CRITICAL' }), T0 + 3), { type: 'resync', reason: 'r' });
+  assert.equal(state.liveChanges.size, 0, 'resync drops every mark with the alerts');
 });

@@ -1,4 +1,4 @@
-import { alertKeyOf, type AlertPayload, type AlertRemovedPayload } from './alert.ts';
+import { alertKeyOf, isOpenCritical, type AlertPayload, type AlertRemovedPayload } from './alert.ts';
 
 /**
  * The Alerts page's state and the pure reducer that applies `/api/alerts/stream` events to it
@@ -7,6 +7,19 @@ import { alertKeyOf, type AlertPayload, type AlertRemovedPayload } from './alert
  */
 
 export type FeedStatus = 'connecting' | 'live' | 'reconnecting' | 'resyncing';
+
+/**
+ * A change the page calls out because it arrived live, while the page was open (never one from a
+ * snapshot or the server render): an alert that became OPEN and CRITICAL, or one that cleared.
+ */
+export interface LiveChange {
+  readonly kind: 'new-critical' | 'cleared';
+  /** Page clock (epoch ms) when it arrived. */
+  readonly atMs: number;
+}
+
+/** How long a new critical alert stays highlighted (the CSS fade in globals.css lasts as long). */
+export const NEW_CRITICAL_HIGHLIGHT_MS = 12_000;
 
 export interface AlertFeedState {
   /** Every alert occurrence held, by alertId (one current occurrence per sensor and rule, plus cleared ones). */
@@ -18,6 +31,8 @@ export interface AlertFeedState {
   readonly updatedAtMs: number | null;
   /** The last stream problem (an `error` or `resync` reason), cleared when the stream is live again. */
   readonly problem: string | null;
+  /** By alertId, the live change to call out; only for alerts held. */
+  readonly liveChanges: ReadonlyMap<string, LiveChange>;
 }
 
 export type AlertFeedAction =
@@ -38,7 +53,7 @@ export function initialAlertFeed(snapshot: readonly AlertPayload[] | null, taken
   const alerts = new Map<string, AlertPayload>();
   for (const alert of snapshot ?? []) alerts.set(alert.alertId, alert); // a snapshot holds one alert per key
   trimHistory(alerts);
-  return { alerts, pending: null, status: 'connecting', updatedAtMs: snapshot === null ? null : takenAtMs, problem: null };
+  return { alerts, pending: null, status: 'connecting', updatedAtMs: snapshot === null ? null : takenAtMs, problem: null, liveChanges: new Map() };
 }
 
 /** A working copy: the maps are cloned once per dispatch and then changed in place. */
@@ -48,6 +63,7 @@ interface Draft {
   status: FeedStatus;
   updatedAtMs: number | null;
   problem: string | null;
+  liveChanges: Map<string, LiveChange>;
 }
 
 export function alertFeedReducer(state: AlertFeedState, action: AlertFeedAction): AlertFeedState {
@@ -57,9 +73,11 @@ export function alertFeedReducer(state: AlertFeedState, action: AlertFeedAction)
     status: state.status,
     updatedAtMs: state.updatedAtMs,
     problem: state.problem,
+    liveChanges: new Map(state.liveChanges),
   };
   apply(draft, action);
   trimHistory(draft.alerts);
+  for (const id of draft.liveChanges.keys()) if (!draft.alerts.has(id) && !draft.pending?.has(id)) draft.liveChanges.delete(id);
   return draft;
 }
 
@@ -83,7 +101,14 @@ function apply(draft: Draft, action: AlertFeedAction): void {
       } else {
         // A live change applies to the snapshot being collected, if one is (it never is with this
         // gateway: live changes follow snapshot_complete), else to the held alerts.
-        put(draft.pending ?? draft.alerts, action.alert);
+        const target = draft.pending ?? draft.alerts;
+        const before = target.get(action.alert.alertId);
+        if (isOpenCritical(action.alert) && (before === undefined || !isOpenCritical(before))) {
+          draft.liveChanges.set(action.alert.alertId, { kind: 'new-critical', atMs: action.atMs });
+        } else if (action.alert.state === 'CLEARED' && before?.state !== 'CLEARED') {
+          draft.liveChanges.set(action.alert.alertId, { kind: 'cleared', atMs: action.atMs });
+        }
+        put(target, action.alert);
         draft.updatedAtMs = action.atMs;
       }
       return;
@@ -148,6 +173,17 @@ const SEVERITY_RANK = { CRITICAL: 0, WARNING: 1 } as const;
 
 function byClearedNewestFirst(a: AlertPayload, b: AlertPayload): number {
   return (b.clearedAtMs ?? b.lastSeenAtMs) - (a.clearedAtMs ?? a.lastSeenAtMs) || a.alertId.localeCompare(b.alertId);
+}
+
+/** Whether the alert is a new critical one, highlighted until NEW_CRITICAL_HIGHLIGHT_MS after it arrived (by the page clock `nowMs`). */
+export function isNewCritical(state: AlertFeedState, alert: AlertPayload, nowMs: number | null): boolean {
+  const change = state.liveChanges.get(alert.alertId);
+  return change?.kind === 'new-critical' && isOpenCritical(alert) && nowMs !== null && nowMs - change.atMs < NEW_CRITICAL_HIGHLIGHT_MS;
+}
+
+/** Whether the alert's clearing arrived live (its history row fades in). */
+export function clearedLive(state: AlertFeedState, alert: AlertPayload): boolean {
+  return state.liveChanges.get(alert.alertId)?.kind === 'cleared';
 }
 
 /** OPEN and ACKNOWLEDGED alerts: critical first, then the most recently opened. */

@@ -60,6 +60,16 @@ export function alertKeyOf(alert: Pick<AlertPayload, 'sensorId' | 'rule'>): stri
   return `${alert.sensorId}\u0000${alert.rule}`;
 }
 
+/** An open critical alert: what the tab's title counts and a page calls out when it arrives. */
+export function isOpenCritical(alert: Pick<AlertPayload, 'state' | 'severity'>): boolean {
+  return alert.state === 'OPEN' && alert.severity === 'CRITICAL';
+}
+
+/** The tab's title with the count of open critical alerts in front, e.g. "(2 critical) Fleet · IoT pipeline". */
+export function criticalAlertsTitle(openCritical: number, pageTitle: string): string {
+  return openCritical > 0 ? `(${openCritical} critical) ${pageTitle}` : pageTitle;
+}
+
 function oneOf<T extends string>(values: readonly T[], value: unknown): T | null {
   return typeof value === 'string' && (values as readonly string[]).includes(value) ? (value as T) : null;
 }

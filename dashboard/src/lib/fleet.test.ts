@@ -8,6 +8,7 @@ import {
   latestReading,
   NO_FILTERS,
   openAlertCount,
+  openCriticalAlertCount,
   SENSOR_STATUS_ORDER,
   sensorStatus,
   SILENT_AFTER_MS,
@@ -42,9 +43,15 @@ function reading(sensorId: string, timestampMs: number, value: number, overrides
   return { type: 'reading', reading: { sensorId, sensorType: 'temperature', siteId: 'plant-a', timestampMs, value, unit: '°C', snapshot: false, ...overrides }, atMs: timestampMs };
 }
 
-const alert = (sensorId: string, rule: 'RANGE' | 'SILENCE' | 'ZSCORE', state: 'OPEN' | 'ACKNOWLEDGED' | 'CLEARED', snapshot = false): FleetAction => ({
+const alert = (
+  sensorId: string,
+  rule: 'RANGE' | 'SILENCE' | 'ZSCORE',
+  state: 'OPEN' | 'ACKNOWLEDGED' | 'CLEARED',
+  snapshot = false,
+  severity: 'WARNING' | 'CRITICAL' = 'WARNING',
+): FleetAction => ({
   type: 'alert',
-  alert: { sensorId, rule, state, snapshot },
+  alert: { sensorId, rule, state, severity, snapshot },
   atMs: T0,
 });
 
@@ -115,6 +122,17 @@ test('a snapshot of alerts replaces the held ones only when complete; a broken o
   assert.equal(openAlertCount(state, sensor(state, 'a-1')), 0, 'the complete empty snapshot replaced the held alerts');
   assert.equal(state.alerts.status, 'live');
   assert.equal(state.alerts.problem, null);
+});
+
+test('the title counts open critical alerts of every sensor, shown or not: not warnings, not acknowledged or cleared ones', () => {
+  let state = initialFleet([registered('a-1', { openAlertCount: 1 })]);
+  assert.equal(openCriticalAlertCount(state.openAlerts), 0, 'the registry\'s counts have no severity');
+  state = alertsLive(state, alert('a-1', 'RANGE', 'OPEN', true, 'CRITICAL'), alert('a-1', 'ZSCORE', 'OPEN', true));
+  assert.equal(openCriticalAlertCount(state.openAlerts), 1);
+  state = run(state, alert('ghost', 'RANGE', 'OPEN', false, 'CRITICAL'));
+  assert.equal(openCriticalAlertCount(state.openAlerts), 2, 'an alert of a sensor without a row counts too, as on /alerts');
+  state = run(state, alert('a-1', 'RANGE', 'ACKNOWLEDGED', false, 'CRITICAL'), alert('ghost', 'RANGE', 'CLEARED', false, 'CRITICAL'));
+  assert.equal(openCriticalAlertCount(state.openAlerts), 0);
 });
 
 test('a resumed stream is live at once; resync keeps readings and waits for a fresh alerts snapshot', () => {

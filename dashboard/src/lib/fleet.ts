@@ -1,5 +1,5 @@
 import type { Device } from '@iot/contracts';
-import type { AlertPayload, AlertRemovedPayload, AlertRuleName, AlertStateName } from './alert.ts';
+import { isOpenCritical, type AlertPayload, type AlertRemovedPayload, type AlertRuleName } from './alert.ts';
 import type { ReadingPayload } from './reading.ts';
 
 /**
@@ -59,8 +59,11 @@ export interface StreamState {
   readonly problem: string | null;
 }
 
-/** Per sensor, its OPEN or ACKNOWLEDGED alerts: rule → state. */
-export type OpenAlerts = ReadonlyMap<string, ReadonlyMap<AlertRuleName, AlertStateName>>;
+/** What the page keeps of an OPEN or ACKNOWLEDGED alert. */
+export type OpenAlert = Pick<AlertPayload, 'state' | 'severity'>;
+
+/** Per sensor, its OPEN or ACKNOWLEDGED alerts: rule → state and severity. */
+export type OpenAlerts = ReadonlyMap<string, ReadonlyMap<AlertRuleName, OpenAlert>>;
 
 export interface FleetState {
   readonly sensors: ReadonlyMap<string, FleetSensor>;
@@ -82,7 +85,7 @@ export type FleetAction =
   | { readonly type: 'resync'; readonly stream: FleetStream; readonly reason: string }
   | { readonly type: 'disconnected'; readonly stream: FleetStream; readonly problem: string | null }
   | { readonly type: 'reading'; readonly reading: ReadingPayload; readonly atMs: number }
-  | { readonly type: 'alert'; readonly alert: Pick<AlertPayload, 'sensorId' | 'rule' | 'state' | 'snapshot'>; readonly atMs: number }
+  | { readonly type: 'alert'; readonly alert: Pick<AlertPayload, 'sensorId' | 'rule' | 'state' | 'severity' | 'snapshot'>; readonly atMs: number }
   | { readonly type: 'alert-removed'; readonly removed: AlertRemovedPayload; readonly atMs: number }
   | { readonly type: 'batch'; readonly actions: readonly FleetAction[] };
 
@@ -120,8 +123,8 @@ export function initialFleet(registry: readonly RegistrySensor[] | null): FleetS
 /** A working copy; the maps are copied on first change only. */
 interface Draft {
   sensors: Map<string, FleetSensor> | null;
-  openAlerts: Map<string, ReadonlyMap<AlertRuleName, AlertStateName>> | null;
-  pendingAlerts: Map<string, ReadonlyMap<AlertRuleName, AlertStateName>> | null | undefined;
+  openAlerts: Map<string, ReadonlyMap<AlertRuleName, OpenAlert>> | null;
+  pendingAlerts: Map<string, ReadonlyMap<AlertRuleName, OpenAlert>> | null | undefined;
   alertsKnown: boolean;
   readings: StreamState;
   alerts: StreamState;
@@ -146,7 +149,7 @@ function sensorsOf(state: FleetState, draft: Draft): Map<string, FleetSensor> {
 }
 
 /** The alert map a change goes to: the snapshot being collected, if any, else the held one. */
-function alertTarget(state: FleetState, draft: Draft): Map<string, ReadonlyMap<AlertRuleName, AlertStateName>> {
+function alertTarget(state: FleetState, draft: Draft): Map<string, ReadonlyMap<AlertRuleName, OpenAlert>> {
   if (draft.pendingAlerts === undefined) draft.pendingAlerts = state.pendingAlerts === null ? null : new Map(state.pendingAlerts);
   if (draft.pendingAlerts !== null) return draft.pendingAlerts;
   return (draft.openAlerts ??= new Map(state.openAlerts));
@@ -201,7 +204,7 @@ function apply(state: FleetState, draft: Draft, action: FleetAction): void {
       const target = alertTarget(state, draft);
       const rules = new Map(target.get(action.alert.sensorId) ?? []);
       if (action.alert.state === 'CLEARED') rules.delete(action.alert.rule);
-      else rules.set(action.alert.rule, action.alert.state);
+      else rules.set(action.alert.rule, { state: action.alert.state, severity: action.alert.severity });
       if (rules.size === 0) target.delete(action.alert.sensorId);
       else target.set(action.alert.sensorId, rules);
       if (!action.alert.snapshot) setStream(draft, 'alerts', { updatedAtMs: action.atMs });
@@ -275,6 +278,16 @@ export function latestReading(sensor: FleetSensor): ReadingPoint | null {
 /** OPEN and ACKNOWLEDGED alerts of the sensor: from the alerts stream once known, else the registry's count. */
 export function openAlertCount(state: FleetState, sensor: FleetSensor): number {
   return state.alertsKnown ? (state.openAlerts.get(sensor.sensorId)?.size ?? 0) : sensor.registryOpenAlertCount;
+}
+
+/**
+ * Open critical alerts of every sensor, shown or not (what the tab's title counts, as on /alerts);
+ * none until the alerts stream's snapshot is complete (the registry's counts have no severity).
+ */
+export function openCriticalAlertCount(openAlerts: OpenAlerts): number {
+  let count = 0;
+  for (const rules of openAlerts.values()) for (const alert of rules.values()) if (isOpenCritical(alert)) count++;
+  return count;
 }
 
 /**

@@ -3,6 +3,8 @@ import type { WindowCountPayload } from './window-count.ts';
 /** Pure aggregation for the live chart: no React, no I/O. */
 
 export const MINUTE_MS = 60_000;
+/** Minutes the Throughput page shows, ending with the current one (its server render and its live chart). */
+export const THROUGHPUT_MINUTES = 15;
 
 /** One bar of the chart: readings of every sensor in one UTC minute. */
 export interface MinuteTotal {

@@ -40,8 +40,8 @@ export type AlertsCall = grpc.ClientReadableStream<AlertEvent__Output>;
 export type ReadingsCall = grpc.ClientReadableStream<ReadingEvent__Output>;
 
 /** Opens PipelineService.StreamWindowCounts: a snapshot of current windows, then every change. */
-export function streamWindowCounts(request: StreamWindowCountsRequest): WindowCountsCall {
-  return pipelineClient().StreamWindowCounts(request, authMetadata());
+export function streamWindowCounts(request: StreamWindowCountsRequest, options: grpc.CallOptions = {}): WindowCountsCall {
+  return pipelineClient().StreamWindowCounts(request, authMetadata(), options);
 }
 
 /** Opens PipelineService.StreamAlerts: every matching alert's state, then every change. */

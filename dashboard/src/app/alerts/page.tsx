@@ -43,7 +43,7 @@ function AlertsPanel({ query, snapshot }: { query: string; snapshot: Awaited<Ret
   return (
     <AlertsFeed
       streamUrl={`${ALERTS_STREAM_PATH}${query}`}
-      initialAlerts={snapshot.ok ? snapshot.alerts : null}
+      initialAlerts={snapshot.ok ? snapshot.records : null}
       takenAtMs={snapshot.ok ? snapshot.takenAtMs : null}
       snapshotProblem={snapshot.ok ? null : snapshot.message}
     />

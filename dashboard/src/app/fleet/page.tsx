@@ -4,8 +4,10 @@ import { fleetSnapshot } from '../../server/fleet-snapshot.ts';
 
 export const dynamic = 'force-dynamic';
 
+const PAGE_TITLE = 'Fleet · IoT pipeline';
+
 export const metadata: Metadata = {
-  title: 'Fleet · IoT pipeline',
+  title: PAGE_TITLE,
   description: 'Every sensor of the IoT pipeline at a glance: status, last value, recent readings, open alerts.',
 };
 
@@ -23,6 +25,7 @@ export default async function FleetPage() {
         registry={snapshot.ok ? snapshot.sensors : null}
         takenAtMs={snapshot.takenAtMs}
         registryProblem={snapshot.ok ? null : snapshot.message}
+        pageTitle={PAGE_TITLE}
       />
     </main>
   );

@@ -103,7 +103,7 @@ export default async function SensorPage({ params, searchParams }: { params: Par
       <h2 className="section-heading">Alerts of this sensor</h2>
       <AlertsFeed
         streamUrl={`${ALERTS_STREAM_PATH}${alertFiltersQuery(alertFilters)}`}
-        initialAlerts={alerts.ok ? alerts.alerts : null}
+        initialAlerts={alerts.ok ? alerts.records : null}
         takenAtMs={alerts.ok ? alerts.takenAtMs : null}
         snapshotProblem={alerts.ok ? null : alerts.message}
         pageTitle={`${sensorId} · IoT pipeline`}
