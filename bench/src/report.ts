@@ -268,9 +268,10 @@ function reproduceSection(input: ReportInput): string {
     '',
     '```sh',
     'npm ci',
-    'npm run stack -- up --apps   # Kafka, Apicurio, Connect, Postgres and the pipeline (first run downloads from Maven Central)',
-    `${input.command}${input.command === 'npm run bench' ? '              # about 20 minutes on 2 cores; rewrites this file, benchmarks.json and benchmarks.png' : ''}`,
+    `${input.command}${input.command === 'npm run bench' ? '              # 12-27 min on 2 cores; rewrites this file, benchmarks.json and benchmarks.png' : ''}`,
     '```',
+    '',
+    'It first starts whatever part of the stack is not running (Kafka, Apicurio, Connect, the pipeline\'s services; the first start downloads from Maven Central) and stops that again at the end; a stack already up with `npm run stack -- up --apps` is used as it is.',
     '',
     'Every run also writes its results to `$TMPDIR/iot-bench/results-<run id>.json`; `npm run bench -- --report-from <file>` rewrites these documents from one. `npm run bench -- --help` lists the options and the other benchmarks (restore, producer, gateway fan-out).',
   ].join('\n');
