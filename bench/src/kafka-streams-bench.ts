@@ -122,6 +122,7 @@ const READ_BACK_TIMEOUT_MS = 120_000;
 async function runOurs(input: BenchInput, name: string, options: KafkaStreamsBenchOptions, resources: Resources, admin: Admin): Promise<OursResult> {
   options.progress(`kafka-streams section: our StreamProcessor on ${input.topics.readings}`);
   const run = await runProcessorOnce(input, name, options, resources, admin);
+  options.progress(`  ours: ${Math.round(run.readingsPerSecond).toLocaleString('en-US')} readings/s (${run.seconds.toFixed(1)} s)`);
   return {
     applicationId: run.applicationId,
     seconds: run.seconds,
@@ -338,21 +339,14 @@ export async function runKafkaStreamsBench(input: BenchInput, options: KafkaStre
     const name = `${options.runId}.vs${index + 1}`;
     const first = index % 2 === 0 ? 'ours' : 'kafka-streams';
     options.progress(`kafka-streams section: round ${index + 1} of ${options.rounds}, ${first === 'ours' ? 'ours first' : 'Kafka Streams first'}`);
-    let ours: OursResult | undefined;
-    let theirs: Awaited<ReturnType<typeof runKafkaStreamsOnce>> | undefined;
-    for (const side of first === 'ours' ? ['ours', 'kafka-streams'] : ['kafka-streams', 'ours']) {
-      if (side === 'ours') {
-        ours = await runOurs(input, name, options, resources, admin);
-        options.progress(`  ours: ${Math.round(ours.readingsPerSecond).toLocaleString('en-US')} readings/s (${ours.seconds.toFixed(1)} s)`);
-      } else {
-        theirs = await runKafkaStreamsOnce(jar.jar, input, name, options, resources, admin);
-      }
-    }
-    const round = { first, oursReadingsPerSecond: ours!.readingsPerSecond, kafkaStreamsReadingsPerSecond: theirs!.run.caughtUp.readingsPerSecond } as const;
+    const oursFirst = first === 'ours' ? await runOurs(input, name, options, resources, admin) : undefined;
+    const theirs = await runKafkaStreamsOnce(jar.jar, input, name, options, resources, admin);
+    const ours = oursFirst ?? (await runOurs(input, name, options, resources, admin));
+    const round = { first, oursReadingsPerSecond: ours.readingsPerSecond, kafkaStreamsReadingsPerSecond: theirs.run.caughtUp.readingsPerSecond } as const;
     rounds.push({ ...round, ratio: round.oursReadingsPerSecond / round.kafkaStreamsReadingsPerSecond });
     if (firstRound === undefined) {
       const ourTopics = processorTopics(input, name);
-      firstRound = { ours: ours!, kafkaStreams: theirs!.run, topics: { input: input.topics.readings, ours: { windowCounts: ourTopics.windowCounts, alerts: ourTopics.alerts }, kafkaStreams: theirs!.topics } };
+      firstRound = { ours, kafkaStreams: theirs.run, topics: { input: input.topics.readings, ours: { windowCounts: ourTopics.windowCounts, alerts: ourTopics.alerts }, kafkaStreams: theirs.topics } };
     }
   }
   const { ours, kafkaStreams, topics } = firstRound!;

@@ -13,11 +13,11 @@ import { readTopic } from './kafka-streams-bench.ts';
 import { REPO_ROOT } from './kafka-tools.ts';
 import type { ChildMessage, InstanceReport, InstanceSettings, ParentMessage } from './scaling-instance.ts';
 import { CpuMeter, grouped, type Resources } from './support.ts';
-import { waitForCommittedEnds } from './throughput.ts';
+import { medianIndex, waitForCommittedEnds } from './throughput.ts';
 
 /**
  * Scaling: the shared pre-filled input processed by 1, then 2, then 3 StreamProcessor instances
- * in one consumer group, each instance its own OS process (scaling-instance.ts), each step in a
+ * in one consumer group, each instance its own OS process (scaling-instance.ts), each run in a
  * fresh group with fresh output topics; timed from the 'start' sent to every instance (all
  * constructed and connected by then) until the group's committed offsets reach the end of all
  * input partitions. The steps run `rounds` times in turn (1, 2, 3, 1, 2, 3, …), so that a noisy
@@ -295,9 +295,7 @@ export async function runScalingBench(input: BenchInput, options: ScalingOptions
   const steps: ScalingStep[] = [];
   for (const count of options.instances) {
     const stepRuns = runs.get(count)!;
-    const byRate = stepRuns.map((run, index) => ({ index, rate: run.readingsPerSecond })).sort((a, b) => a.rate - b.rate);
-    // The median run (for an even count the slower of the middle two): a real run, not an average.
-    const representative = stepRuns[byRate[Math.floor((byRate.length - 1) / 2)]!.index]!;
+    const representative = stepRuns[medianIndex(stepRuns.map((run) => run.readingsPerSecond))]!;
     const sameFinalsAsFirstStep = stepRuns.every((run) => run.check.finalWindowsSha256 === reference);
     const runExact = (run: StepRun) => run.check.finalWindowsWrong === 0 && run.check.finalWindows > 0 && run.check.late === 0 && run.check.deadLettered === 0 && run.check.consumedAtLeastReadings;
     const exact = stepRuns.every(runExact) && sameFinalsAsFirstStep;

@@ -9,6 +9,20 @@ import { subjectFor } from '@iot/contracts';
 /** Thrown when the local stack is not there: the message says how to start it. */
 export class StackDownError extends Error {}
 
+/** Deletes the groups; answers with those that could not be deleted and why. */
+async function deleteGroupsReportingFailures(admin: Admin, groups: string[]): Promise<Array<{ groupId: string; error: string }>> {
+  if (groups.length === 0) return [];
+  try {
+    await admin.deleteGroups(groups);
+    return [];
+  } catch (error) {
+    // KafkaJSDeleteGroupsError carries each group's result (kafkajs does not export the class to ES modules).
+    const results = (error as { groups?: DeleteGroupsResult[] }).groups;
+    if (results === undefined) return groups.map((groupId) => ({ groupId, error: (error as Error).message }));
+    return results.filter((result) => result.error).map((result) => ({ groupId: result.groupId, error: result.error!.type ?? result.error!.message }));
+  }
+}
+
 /** Everything a run creates on the broker and in the registry, deleted at the end whatever happened. */
 export class Resources {
   readonly topics = new Set<string>();
@@ -22,20 +36,15 @@ export class Resources {
     if (this.groups.size > 0) {
       try {
         const existing = new Set((await admin.listGroups()).groups.map((group) => group.groupId));
-        let groups = [...this.groups].filter((group) => existing.has(group));
-        // A member that has just stopped may still hold its group (NON_EMPTY_GROUP): try those once more.
-        for (let attempt = 1; groups.length > 0; attempt += 1) {
-          const results: Array<{ groupId: string; error?: { type?: string; message: string } }> = await admin.deleteGroups(groups).catch((error: unknown) =>
-            // KafkaJSDeleteGroupsError carries each group's result (kafkajs does not export it to ES modules).
-            (error as { groups?: DeleteGroupsResult[] }).groups ?? groups.map((groupId) => ({ groupId, error: { message: String(error) } })));
-          const failed = results.filter((result) => result.error);
-          groups = failed.map((result) => result.groupId);
-          if (failed.length > 0 && attempt === 2) {
-            problems.push(`deleting groups: ${failed.map((result) => `${result.groupId} (${result.error?.type ?? result.error?.message})`).join(', ')}`);
-            break;
-          }
-          if (failed.length > 0) await new Promise((resolve) => setTimeout(resolve, 5000));
+        const groups = [...this.groups].filter((group) => existing.has(group));
+        // Once more after a pause for those that failed: a member that has just stopped can still
+        // hold its group for a moment.
+        let failed = await deleteGroupsReportingFailures(admin, groups);
+        if (failed.length > 0) {
+          await new Promise((resolve) => setTimeout(resolve, 5000));
+          failed = await deleteGroupsReportingFailures(admin, failed.map((result) => result.groupId));
         }
+        if (failed.length > 0) problems.push(`deleting groups: ${failed.map((result) => `${result.groupId} (${result.error})`).join(', ')}`);
       } catch (error) {
         problems.push(`deleting groups ${[...this.groups].join(', ')}: ${(error as Error).message}`);
       }

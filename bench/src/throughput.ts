@@ -101,6 +101,12 @@ const PROGRESS_EVERY_MS = 5000;
 const MAX_PROCESSING_MS = 20 * 60_000;
 const STOP_TIMEOUT_MS = 60_000;
 
+/** The index of the median value (for an even count the lower of the middle two): a real run to report, not an average. */
+export function medianIndex(values: readonly number[]): number {
+  const byValue = values.map((value, index) => ({ index, value })).sort((a, b) => a.value - b.value);
+  return byValue[Math.floor((byValue.length - 1) / 2)]!.index;
+}
+
 export function median(values: readonly number[]): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
@@ -313,8 +319,7 @@ export async function runThroughput(
     options.progress(`  run ${index + 1} of ${options.repeats}: ${Math.round(run.readingsPerSecond).toLocaleString('en-US')} readings/s (${run.seconds.toFixed(1)} s), RSS peak ${Math.round(run.rss.peakMiB)} MiB`);
     await hooks.afterRun?.(index);
   }
-  const byRate = runs.map((run, index) => ({ index, rate: run.readingsPerSecond })).sort((a, b) => a.rate - b.rate);
-  const medianRun = byRate[Math.floor((byRate.length - 1) / 2)]!.index;
+  const medianRun = medianIndex(runs.map((run) => run.readingsPerSecond));
   const { verified: _ignored, ...representative } = runs[medianRun]!;
   return {
     ...representative,
